@@ -1,0 +1,1 @@
+"""Open Resource Sharing Directory: load, validate, model and publish interlibrary-loan profiles."""

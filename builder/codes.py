@@ -1,0 +1,215 @@
+"""The code lists of the directory (ISO 18626, ISO 3166-1, ISO 4217) and the tool that keeps
+the `enum` arrays of the JSON Schemas in step with them.
+
+`python -m builder.codes` rewrites the generated `$defs` of every schema in place;
+`python -m builder.codes --check` only reports the ones that differ and exits 1 if any do.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import pycountry
+
+# ISO 18626 (2021 edition) open code lists, in the order the specification gives them.
+REASON_UNFILLED = (
+    "NonCirculating",
+    "NotAvailableForILL",
+    "NotHeld",
+    "NotOnShelf",
+    "PolicyProblem",
+    "PoorCondition",
+)
+REASON_RETRY = (
+    "AtBindery",
+    "CostExceedsMaxCost",
+    "CourierNotSupp",
+    "MultiVolAvail",
+    "MustMeetLoanCondition",
+    "NotCurrentAvailableForILL",
+    "NotFoundAsCited",
+    "OnLoan",
+    "OnOrder",
+    "ReqDelDateNotPossible",
+    "ReqDelMethodNotSupp",
+    "ReqEditionNotPossible",
+    "ReqFormatNotPossible",
+    "ReqPayMethodNotSupported",
+    "ReqServLevelNotSupp",
+    "ReqServTypeNotPossible",
+)
+PUBLICATION_TYPE = (
+    "ArchiveMaterial",
+    "Article",
+    "AudioBook",
+    "Book",
+    "Chapter",
+    "ConferenceProc",
+    "Game",
+    "GovernmentPubl",
+    "Image",
+    "Journal",
+    "Manuscript",
+    "Map",
+    "Movie",
+    "MusicRecording",
+    "MusicScore",
+    "Newspaper",
+    "Patent",
+    "Report",
+    "SoundRecording",
+    "Thesis",
+)
+SERVICE_LEVEL = ("Express", "Normal", "Rush", "SecondaryMail", "Standard", "Urgent")
+DELIVERY_METHOD = ("ArticleExchange", "Courier", "Email", "FTP", "Mail", "Odyssey", "URL")
+PAYMENT_METHOD = (
+    "BankTransfer",
+    "CreditCard",
+    "DebitCard",
+    "EFTS",
+    "IBS",
+    "IIBS",
+    "IFLAVoucher",
+    "IFM",
+    "LAPS",
+    "Paypal",
+)
+ITEM_FORMAT = (
+    "Blu-ray",
+    "Braille",
+    "CassetteTape",
+    "CD",
+    "CD-ROM",
+    "Daisy-ROM",
+    "DVD",
+    "EPUB",
+    "EPUB2",
+    "EPUB3",
+    "JPEG",
+    "LargePrint",
+    "LP",
+    "Microform",
+    "MP3",
+    "Multimedia",
+    "PaperCopy",
+    "PDF",
+    "Printed",
+    "Tape",
+    "TIFF",
+    "UltraHD",
+    "VHS",
+)
+
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
+SCHEMA_FILES = (
+    SCHEMA_DIR / "institution.schema.json",
+    SCHEMA_DIR / "pod.schema.json",
+    SCHEMA_DIR / "request.schema.json",
+)
+
+
+@cache
+def country_codes() -> tuple[str, ...]:
+    """ISO 3166-1 alpha-2 codes of every country, sorted."""
+    return tuple(sorted(country.alpha_2 for country in pycountry.countries))
+
+
+@cache
+def currency_codes() -> tuple[str, ...]:
+    """ISO 4217 alphabetic currency codes, sorted."""
+    return tuple(sorted(currency.alpha_3 for currency in pycountry.currencies))
+
+
+ALPHA3: dict[str, str] = {country.alpha_2: country.alpha_3 for country in pycountry.countries}
+
+
+def alpha3(code: str) -> str:
+    """The ISO 3166-1 alpha-3 code of an alpha-2 country code (`DE` -> `DEU`)."""
+    return ALPHA3[code.upper()]
+
+
+def generated_code_lists() -> dict[str, tuple[str, ...]]:
+    """Which `$defs` entry of a schema holds which code list, by the name of the entry."""
+    return {
+        "country": country_codes(),
+        "currency": currency_codes(),
+        "publication_type": PUBLICATION_TYPE,
+        "service_level": SERVICE_LEVEL,
+        "delivery_method": DELIVERY_METHOD,
+        "payment_method": PAYMENT_METHOD,
+        "item_format": ITEM_FORMAT,
+        "reason": REASON_UNFILLED + REASON_RETRY,
+    }
+
+
+def _render(schema: dict) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def _with_current_codes(schema: dict) -> tuple[dict, list[str]]:
+    """The schema with every generated code list brought up to date, and the names of the
+    `$defs` entries whose list changed."""
+    definitions = schema.get("$defs", {})
+    changed = []
+    for name, codes in generated_code_lists().items():
+        if name in definitions and definitions[name].get("enum") != list(codes):
+            definitions[name]["enum"] = list(codes)
+            changed.append(name)
+    return schema, changed
+
+
+def expected_schema_text(path: Path) -> str:
+    """The text `python -m builder.codes` would write to the schema file at `path`."""
+    schema, _ = _with_current_codes(json.loads(Path(path).read_text(encoding="utf-8")))
+    return _render(schema)
+
+
+def drift(path: Path) -> list[str]:
+    """What in the schema file at `path` differs from what this module would write: the names
+    of out-of-date code lists, or a note that only the layout of the file differs."""
+    text = Path(path).read_text(encoding="utf-8")
+    schema, changed = _with_current_codes(json.loads(text))
+    if changed:
+        return [f"$defs/{name}" for name in changed]
+    if _render(schema) != text:
+        return ["layout (not as json.dumps with indent=2 writes it)"]
+    return []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m builder.codes",
+        description="Write the ISO code lists into the enum arrays of the JSON Schemas.",
+    )
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="change nothing; exit 1 and name every schema whose code lists are out of date",
+    )
+    arguments = parser.parse_args(argv)
+
+    out_of_date = 0
+    for path in SCHEMA_FILES:
+        differences = drift(path)
+        if not differences:
+            continue
+        out_of_date += 1
+        if arguments.check:
+            for difference in differences:
+                print(f"{path.name}: {difference} is out of date", file=sys.stderr)
+        else:
+            path.write_text(expected_schema_text(path), encoding="utf-8")
+            print(f"{path.name}: rewrote {', '.join(differences)}")
+    if arguments.check and out_of_date:
+        print("run `python -m builder.codes` to update them", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

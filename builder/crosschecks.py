@@ -1,0 +1,459 @@
+"""Checks the schema cannot make: a record against its file, and records against each other.
+
+Each check is one small function taking the whole directory and yielding problems, so every
+problem in every file is found in one run. They run on records that passed their schema check;
+references are resolved against every record that was read, valid or not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Callable, Iterator
+
+from . import codes
+from .problems import Problem
+from .records import INSTITUTION, POD, RecordFile
+
+RESERVED_IDS = frozenset({
+    "index", "404", "search", "assets", "feed", "schema", "schemas", "api", "static", "sitemap",
+    "institutions", "pods", "countries", "guide", "reference", "docs", "admin", "new",
+    "con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10)),
+})
+ISIL_NON_COUNTRY_LENGTHS = (1, 3, 4)
+CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
+REVIEW_MONTHS = 18
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What the cross-record checks see: every record read, and which of them passed the schema."""
+
+    records: tuple[RecordFile, ...]
+    valid: tuple[RecordFile, ...]
+    today: dt.date
+
+    @cached_property
+    def institution_ids(self) -> set[str]:
+        return {r.data.get("id") for r in self.records if r.kind == INSTITUTION and isinstance(r.data.get("id"), str)}
+
+    @cached_property
+    def pod_ids(self) -> set[str]:
+        return {r.data.get("id") for r in self.records if r.kind == POD and isinstance(r.data.get("id"), str)}
+
+    def valid_of(self, kind: str) -> list[RecordFile]:
+        return [r for r in self.valid if r.kind == kind]
+
+    @cached_property
+    def pod_members(self) -> dict[str, set[str]]:
+        return {r.data["id"]: set(r.data.get("members", [])) for r in self.valid_of(POD)}
+
+    @cached_property
+    def institution_pods(self) -> dict[str, set[str]]:
+        return {r.data["id"]: set(r.data.get("pods", [])) for r in self.valid_of(INSTITUTION)}
+
+
+Check = Callable[[Checked], Iterator[Problem]]
+CHECKS: list[Check] = []
+
+
+def check(function: Check) -> Check:
+    CHECKS.append(function)
+    return function
+
+
+def parse_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _dates(data: dict) -> Iterator[tuple[tuple, str]]:
+    if "last_reviewed" in data:
+        yield ("last_reviewed",), data["last_reviewed"]
+    for index, closure in enumerate(data.get("lending", {}).get("closures", [])):
+        for end in ("from", "to"):
+            yield ("lending", "closures", index, end), closure[end]
+
+
+# --- the record against its file -------------------------------------------------------------
+
+@check
+def id_matches_file_name(directory: Checked) -> Iterator[Problem]:
+    """A record's `id` is its file name without `.yaml`, so its address never surprises anyone."""
+    for record in directory.valid:
+        if record.data["id"] != record.stem:
+            yield record.document.problem(
+                ("id",), "id-file-mismatch",
+                f"id `{record.data['id']}` does not match the file name `{record.stem}.yaml`; "
+                f"rename the file to `{record.data['id']}.yaml` or change the id")
+
+
+@check
+def folder_matches_country(directory: Checked) -> Iterator[Problem]:
+    """An institution lives in the folder of its country: `records/institutions/de/` for DE."""
+    for record in directory.valid_of(INSTITUTION):
+        country = record.data["country"]
+        if record.folder != country.lower():
+            yield record.document.problem(
+                ("country",), "country-folder-mismatch",
+                f"country `{country}` does not match the folder `{record.folder}/`; move the file to "
+                f"`records/institutions/{country.lower()}/` or correct the country")
+
+
+@check
+def id_not_reserved(directory: Checked) -> Iterator[Problem]:
+    """Some names are taken by the site itself or by operating systems and cannot be ids."""
+    for record in directory.valid:
+        if record.data["id"] in RESERVED_IDS:
+            yield record.document.problem(
+                ("id",), "reserved-id",
+                f"`{record.data['id']}` is reserved by the site or by Windows; choose another id, "
+                "for example one starting with your country code")
+
+
+@check
+def ids_unique(directory: Checked) -> Iterator[Problem]:
+    """Two institutions (or two pods) cannot share an id."""
+    seen: dict[tuple[str, str], RecordFile] = {}
+    for record in directory.valid:
+        key = (record.kind, record.data["id"])
+        if key in seen:
+            yield record.document.problem(
+                ("id",), "duplicate-id",
+                f"id `{key[1]}` is already used by {seen[key].document.file}; choose another id")
+        else:
+            seen[key] = record
+
+
+@check
+def dates_exist(directory: Checked) -> Iterator[Problem]:
+    """Dates must be real calendar days (no 2026-02-30)."""
+    for record in directory.valid:
+        for path, text in _dates(record.data):
+            if parse_date(text) is None:
+                yield record.document.problem(path, "invalid-date",
+                                              f"`{text}` is not a real date; write YYYY-MM-DD")
+
+
+# --- identifiers -----------------------------------------------------------------------------
+
+def isil_problem(isil: str) -> str | None:
+    """Why `isil` is not a well-formed ISIL (ISO 15511), or None."""
+    if len(isil) > 16:
+        return "an ISIL has at most 16 characters"
+    prefix, hyphen, unit = isil.partition("-")
+    if not hyphen or not prefix or not unit:
+        return "an ISIL is a prefix, a hyphen and a library code, like `DE-89`"
+    if len(prefix) == 2:
+        if not prefix.isupper() or prefix not in codes.country_codes():
+            return f"`{prefix}` is not an upper-case ISO 3166 country code"
+    elif len(prefix) not in ISIL_NON_COUNTRY_LENGTHS:
+        return "the prefix must be a 2-letter country code or a 1-, 3- or 4-character agency prefix"
+    return None
+
+
+def ror_checksum_ok(ror: str) -> bool:
+    bare = ror.removeprefix("https://ror.org/").lower()
+    number = 0
+    for char in bare[:7]:
+        number = number * 32 + CROCKFORD.index(char)
+    return 98 - (number * 100) % 97 == int(bare[7:9])
+
+
+@check
+def isil_well_formed(directory: Checked) -> Iterator[Problem]:
+    """An ISIL is a country (or agency) prefix, a hyphen and a library code, at most 16 characters."""
+    for record in directory.valid_of(INSTITUTION):
+        isil = record.data.get("identifiers", {}).get("isil")
+        if isil is not None and (why := isil_problem(isil)):
+            yield record.document.problem(("identifiers", "isil"), "isil-syntax",
+                                          f"`{isil}` is not a valid ISIL: {why}")
+
+
+@check
+def ror_checksum(directory: Checked) -> Iterator[Problem]:
+    """A ROR id ends in two check digits; a typo in the id almost always breaks them."""
+    for record in directory.valid_of(INSTITUTION):
+        ror = record.data.get("identifiers", {}).get("ror")
+        if ror is not None and not ror_checksum_ok(ror):
+            yield record.document.problem(("identifiers", "ror"), "ror-checksum",
+                                          f"`{ror}` fails the ROR checksum; copy the id again from ror.org")
+
+
+def identifier_keys(data: dict) -> Iterator[tuple[tuple, str]]:
+    """Every identifier of an institution as (path, comparable key)."""
+    identifiers = data.get("identifiers", {})
+    for name in ("isil", "oclc", "ror", "alma"):
+        if name in identifiers:
+            value = identifiers[name]
+            if name == "isil":
+                value = value.casefold()
+            if name == "ror":
+                value = value.removeprefix("https://ror.org/").lower()
+            yield ("identifiers", name), f"{name}:{value}"
+    for index, other in enumerate(identifiers.get("other", [])):
+        yield ("identifiers", "other", index, "value"), f"{other['authority'].casefold()}:{other['value']}"
+
+
+@check
+def identifiers_unique(directory: Checked) -> Iterator[Problem]:
+    """No two institutions share an identifier (ISILs compared ignoring case)."""
+    seen: dict[str, str] = {}
+    for record in directory.valid_of(INSTITUTION):
+        for path, key in identifier_keys(record.data):
+            owner = seen.setdefault(key, record.data["id"])
+            if owner != record.data["id"]:
+                yield record.document.problem(
+                    path, "duplicate-identifier",
+                    f"this identifier is already claimed by `{owner}`; check it, or ask the "
+                    "directory admins if the other record is wrong")
+
+
+@check
+def timezone_exists(directory: Checked) -> Iterator[Problem]:
+    """Closures start at local midnight, so the time zone must be a real IANA name."""
+    for record in directory.valid_of(INSTITUTION):
+        name = record.data.get("timezone")
+        if name is None:
+            continue
+        try:
+            zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            yield record.document.problem(("timezone",), "unknown-timezone",
+                                          f"`{name}` is not an IANA time zone; use a name like `Europe/Berlin`")
+
+
+# --- references ------------------------------------------------------------------------------
+
+@check
+def partners_exist(directory: Checked) -> Iterator[Problem]:
+    """Every partner is an institution of the directory, or `pod:<id>` of one of its pods."""
+    for record in directory.valid_of(INSTITUTION):
+        for index, partner in enumerate(record.data.get("partners", [])):
+            if partner.startswith("pod:"):
+                if partner[4:] not in directory.pod_ids:
+                    yield record.document.problem(
+                        ("partners", index), "unknown-pod",
+                        f"pod `{partner[4:]}` is not in the directory; check the spelling or remove it")
+            elif partner not in directory.institution_ids:
+                yield record.document.problem(
+                    ("partners", index), "unknown-partner",
+                    f"partner `{partner}` is not in the directory; check the spelling or remove it")
+
+
+@check
+def pods_exist(directory: Checked) -> Iterator[Problem]:
+    """Every pod an institution says it belongs to has a record in `records/pods/`."""
+    for record in directory.valid_of(INSTITUTION):
+        for index, pod in enumerate(record.data.get("pods", [])):
+            if pod not in directory.pod_ids:
+                yield record.document.problem(
+                    ("pods", index), "unknown-pod",
+                    f"pod `{pod}` is not in the directory; check the spelling or remove it")
+
+
+@check
+def rule_exemptions_exist(directory: Checked) -> Iterator[Problem]:
+    """A rule's `unless` names institutions and pods that exist."""
+    for record in directory.valid_of(INSTITUTION):
+        for index, rule in enumerate(record.data.get("lending", {}).get("rules", [])):
+            unless = rule.get("unless", {})
+            for position, requester in enumerate(unless.get("requester", [])):
+                if requester not in directory.institution_ids:
+                    yield record.document.problem(
+                        ("lending", "rules", index, "unless", "requester", position), "unknown-exemption",
+                        f"institution `{requester}` is not in the directory; check the spelling or remove it")
+            for position, pod in enumerate(unless.get("requester_pod", [])):
+                if pod not in directory.pod_ids:
+                    yield record.document.problem(
+                        ("lending", "rules", index, "unless", "requester_pod", position), "unknown-exemption",
+                        f"pod `{pod}` is not in the directory; check the spelling or remove it")
+
+
+@check
+def pod_members_exist(directory: Checked) -> Iterator[Problem]:
+    """A pod lists only institutions that are in the directory."""
+    for record in directory.valid_of(POD):
+        for index, member in enumerate(record.data.get("members", [])):
+            if member not in directory.institution_ids:
+                yield record.document.problem(
+                    ("members", index), "unknown-pod-member",
+                    f"member `{member}` is not in the directory; check the spelling or remove it")
+
+
+# --- the record's own consistency ------------------------------------------------------------
+
+@check
+def active_has_channels(directory: Checked) -> Iterator[Problem]:
+    """An active institution says how requests reach it."""
+    for record in directory.valid_of(INSTITUTION):
+        if record.data["status"] == "active" and not record.data.get("request_channels"):
+            yield record.document.problem(
+                (), "no-request-channels",
+                "an active institution needs `request_channels` (at least an email channel); "
+                "add one, or set `status: inactive`")
+
+
+@check
+def alma_channel_has_code(directory: Checked) -> Iterator[Problem]:
+    """An Alma channel names the Alma institution code, here or in `identifiers.alma`."""
+    for record in directory.valid_of(INSTITUTION):
+        has_identifier = "alma" in record.data.get("identifiers", {})
+        for index, channel in enumerate(record.data.get("request_channels", [])):
+            if channel["method"] == "alma" and "institution_code" not in channel and not has_identifier:
+                yield record.document.problem(
+                    ("request_channels", index), "alma-code-missing",
+                    "an `alma` channel needs `institution_code`, or set `identifiers.alma`")
+
+
+def _fees(lending: dict) -> Iterator[tuple[tuple, float]]:
+    for service in ("loan", "copy"):
+        if service in lending and "fee" in lending[service]:
+            yield ("lending", service, "fee"), lending[service]["fee"]
+
+
+@check
+def fee_has_currency(directory: Checked) -> Iterator[Problem]:
+    """A fee above zero means nothing without its currency."""
+    for record in directory.valid_of(INSTITUTION):
+        lending = record.data.get("lending", {})
+        if "currency" in lending:
+            continue
+        for path, fee in _fees(lending):
+            if fee > 0:
+                yield record.document.problem(
+                    path, "fee-without-currency",
+                    f"a fee of {fee:g} needs `lending.currency` (for example `currency: EUR`)")
+        for index, rule in enumerate(lending.get("rules", [])):
+            if "max_cost_below" in rule.get("when", {}):
+                yield record.document.problem(
+                    ("lending", "rules", index, "when", "max_cost_below"), "fee-without-currency",
+                    "`max_cost_below` is an amount in `lending.currency`; add the currency")
+
+
+@check
+def rules_have_conditions(directory: Checked) -> Iterator[Problem]:
+    """A rule without conditions would reject every request."""
+    for record in directory.valid_of(INSTITUTION):
+        for index, rule in enumerate(record.data.get("lending", {}).get("rules", [])):
+            if not rule.get("when"):
+                yield record.document.problem(
+                    ("lending", "rules", index, "when"), "rule-without-conditions",
+                    f"rule `{rule['id']}` has no conditions in `when`, so it would reject every "
+                    "request; add a condition or remove the rule")
+
+
+@check
+def rule_reason_fits_outcome(directory: Checked) -> Iterator[Problem]:
+    """`unfilled` rules give a ReasonUnfilled code, `retry` rules a ReasonRetry code (ISO 18626)."""
+    allowed = {"unfilled": codes.REASON_UNFILLED, "retry": codes.REASON_RETRY}
+    for record in directory.valid_of(INSTITUTION):
+        for index, rule in enumerate(record.data.get("lending", {}).get("rules", [])):
+            outcome, reason = rule["outcome"], rule["reason"]
+            if reason not in allowed[outcome]:
+                yield record.document.problem(
+                    ("lending", "rules", index, "reason"), "rule-reason-outcome",
+                    f"`{reason}` is not a reason for outcome `{outcome}`; use one of: "
+                    f"{', '.join(allowed[outcome])}")
+
+
+@check
+def rule_ids_unique(directory: Checked) -> Iterator[Problem]:
+    """Decisions name the rule that decided, so rule ids differ within a record."""
+    for record in directory.valid_of(INSTITUTION):
+        seen: set[str] = set()
+        for index, rule in enumerate(record.data.get("lending", {}).get("rules", [])):
+            if rule["id"] in seen:
+                yield record.document.problem(("lending", "rules", index, "id"), "duplicate-rule-id",
+                                              f"rule id `{rule['id']}` is used twice; rename one")
+            seen.add(rule["id"])
+
+
+@check
+def closures_in_order(directory: Checked) -> Iterator[Problem]:
+    """A closure ends on or after the day it starts."""
+    for record in directory.valid_of(INSTITUTION):
+        for index, closure in enumerate(record.data.get("lending", {}).get("closures", [])):
+            start, end = parse_date(closure["from"]), parse_date(closure["to"])
+            if start and end and end < start:
+                yield record.document.problem(
+                    ("lending", "closures", index, "to"), "closure-order",
+                    f"this closure ends ({closure['to']}) before it starts ({closure['from']}); swap the dates")
+
+
+# --- warnings and notices ----------------------------------------------------------------------
+
+@check
+def pod_membership_confirmed(directory: Checked) -> Iterator[Problem]:
+    """Pod membership counts only when the institution and the pod both state it."""
+    for record in directory.valid_of(INSTITUTION):
+        for index, pod in enumerate(record.data.get("pods", [])):
+            if pod in directory.pod_members and record.data["id"] not in directory.pod_members[pod]:
+                yield record.document.problem(
+                    ("pods", index), "pod-membership-unconfirmed",
+                    f"pod `{pod}` does not list `{record.data['id']}` as a member yet, so the membership "
+                    "does not count; ask the pod's maintainers to add you", severity="warning")
+    for record in directory.valid_of(POD):
+        for index, member in enumerate(record.data.get("members", [])):
+            pods = directory.institution_pods.get(member)
+            if pods is not None and record.data["id"] not in pods:
+                yield record.document.problem(
+                    ("members", index), "pod-membership-unconfirmed",
+                    f"`{member}` does not list pod `{record.data['id']}` in its `pods` yet, so the "
+                    "membership does not count; ask its maintainers to add it", severity="warning")
+
+
+def _months_between(earlier: dt.date, later: dt.date) -> int:
+    return (later.year - earlier.year) * 12 + later.month - earlier.month - (later.day < earlier.day)
+
+
+@check
+def reviewed_recently(directory: Checked) -> Iterator[Problem]:
+    """Maintainers confirm their profile at least every 18 months."""
+    for record in directory.valid:
+        reviewed = parse_date(record.data["last_reviewed"])
+        if reviewed and _months_between(reviewed, directory.today) >= REVIEW_MONTHS:
+            yield record.document.problem(
+                ("last_reviewed",), "review-overdue",
+                f"last reviewed {record.data['last_reviewed']}, more than {REVIEW_MONTHS} months ago; "
+                "check the profile and update `last_reviewed`", severity="warning")
+
+
+@check
+def partnerships_listed_both_ways(directory: Checked) -> Iterator[Problem]:
+    """Requests flow only between institutions that list each other; say where one side is missing."""
+    listed: dict[str, set[str]] = defaultdict(set)
+    for record in directory.valid_of(INSTITUTION):
+        listed[record.data["id"]].update(p for p in record.data.get("partners", []) if not p.startswith("pod:"))
+    for record in directory.valid_of(INSTITUTION):
+        own = record.data["id"]
+        for index, partner in enumerate(record.data.get("partners", [])):
+            if partner in listed and own not in listed[partner] and not _shares_listed_pod(directory, own, partner):
+                yield record.document.problem(
+                    ("partners", index), "partnership-one-sided",
+                    f"`{partner}` has not listed `{own}` as a partner, so no requests flow yet",
+                    severity="notice")
+
+
+def _shares_listed_pod(directory: Checked, own: str, partner: str) -> bool:
+    """True when `partner` lists `own` through a `pod:` entry that covers it."""
+    partner_record = next((r for r in directory.valid_of(INSTITUTION) if r.data["id"] == partner), None)
+    if partner_record is None:
+        return False
+    for entry in partner_record.data.get("partners", []):
+        if entry.startswith("pod:") and own in directory.pod_members.get(entry[4:], set()) \
+                and entry[4:] in directory.institution_pods.get(own, set()):
+            return True
+    return False
+
+
+def run_all(directory: Checked) -> list[Problem]:
+    problems: list[Problem] = []
+    for function in CHECKS:
+        problems.extend(function(directory))
+    return problems

@@ -1,0 +1,280 @@
+"""Strict YAML loading for records written by strangers.
+
+Records are read from the parser's event stream, never composed or constructed by PyYAML, so an
+alias is refused before anything could expand it and no tag can build an object. Only a small,
+predictable part of YAML is accepted: mappings with text keys, lists, and scalars that stay text
+unless they are plainly `true`, `false`, `null`, an integer or a decimal. Every value keeps the
+line and column it was written at, so later checks can point at it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .problems import Problem, json_path
+
+MAX_BYTES = 512 * 1024
+MAX_SCALAR_CHARS = 20_000
+MAX_DEPTH = 24
+MAX_NODES = 50_000
+
+DEFAULT_PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,17})")
+_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]{0,17})\.[0-9]{1,18}")
+_SPECIAL_NUMBER = re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+_NULLS = {"null", "~", ""}
+_BOOLEANS = {"true": True, "false": False}
+# Control characters (tab and line breaks aside), characters that make text display differently
+# from what it is (Trojan Source), stray byte-order marks and halves of surrogate pairs.
+_FORBIDDEN_CHARACTER = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+)
+
+
+class YamlProblem(Exception):
+    """The file cannot be read as a record; carries the one positioned problem that says why."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class Document:
+    """One loaded file: plain JSON-like data plus where each value and key was written."""
+
+    file: str
+    data: Any
+    value_positions: dict[tuple, tuple[int, int]] = field(repr=False)
+    key_positions: dict[tuple, tuple[int, int]] = field(repr=False)
+
+    def position(self, path: tuple, *, at_key: bool = False) -> tuple[int, int]:
+        """Line and column of the value at `path` (or of its key), else of its nearest parent."""
+        parts = tuple(path)
+        if at_key and parts in self.key_positions:
+            return self.key_positions[parts]
+        while parts:
+            if parts in self.value_positions:
+                return self.value_positions[parts]
+            parts = parts[:-1]
+        return self.value_positions.get((), (1, 1))
+
+    def problem(self, path: tuple, code: str, message: str, *, severity: str = "error",
+                at_key: bool = False) -> Problem:
+        line, column = self.position(path, at_key=at_key)
+        return Problem(self.file, line, column, severity, json_path(tuple(path)), code, message)
+
+
+def _fail(file: str, line: int, column: int, code: str, message: str, path: tuple = ()) -> YamlProblem:
+    return YamlProblem(Problem(file, line, column, "error", json_path(path), code, message))
+
+
+def _line_col(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _decode(raw: bytes, file: str) -> str:
+    if len(raw) > MAX_BYTES:
+        raise _fail(file, 1, 1, "yaml-too-large",
+                    f"the file is {len(raw):,} bytes; a record may be at most {MAX_BYTES:,} bytes. "
+                    "Shorten long texts or split the content.")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        before = raw[: err.start].decode("utf-8", errors="replace")
+        line, column = _line_col(before, len(before))
+        raise _fail(file, line, column, "yaml-not-utf8",
+                    f"byte 0x{raw[err.start]:02x} is not UTF-8; save the file as UTF-8 text") from None
+    found = _FORBIDDEN_CHARACTER.search(text)
+    if found:
+        line, column = _line_col(text, found.start())
+        code, message = _character_problem(found.group())
+        raise _fail(file, line, column, code, message)
+    return text
+
+
+def _character_problem(char: str) -> tuple[str, str]:
+    if "\ud800" <= char <= "\udfff":
+        return ("yaml-surrogate", f"U+{ord(char):04X} is half of a character (a lone surrogate); "
+                "retype the text")
+    if char == "\ufeff":
+        return ("yaml-control-character", "a byte-order mark is allowed only at the very start of the file")
+    if unicodedata.category(char) == "Cc":
+        return ("yaml-control-character", f"control character U+{ord(char):04X} is not allowed; delete it")
+    return ("yaml-bidi-control",
+            f"invisible direction-changing character U+{ord(char):04X} is not allowed; delete it")
+
+
+def _check_text(value: str, file: str, mark, path: tuple) -> None:
+    """Escapes in quoted strings (`"\\0"`, `"\\u202e"`) can produce what the raw file may not contain."""
+    if len(value) > MAX_SCALAR_CHARS:
+        raise _fail(file, mark.line + 1, mark.column + 1, "yaml-scalar-too-long",
+                    f"this value is {len(value):,} characters long; the limit is {MAX_SCALAR_CHARS:,}",
+                    path)
+    found = _FORBIDDEN_CHARACTER.search(value)
+    if found:
+        code, message = _character_problem(found.group())
+        raise _fail(file, mark.line + 1, mark.column + 1, code, message, path)
+
+
+def _scalar_value(event: yaml.ScalarEvent, file: str, path: tuple) -> Any:
+    text = event.value
+    if not event.implicit[0]:
+        return text
+    if text in _NULLS:
+        return None
+    if text in _BOOLEANS:
+        return _BOOLEANS[text]
+    if _INTEGER.fullmatch(text):
+        return int(text)
+    if _DECIMAL.fullmatch(text):
+        return float(text)
+    if _SPECIAL_NUMBER.fullmatch(text):
+        mark = event.start_mark
+        raise _fail(file, mark.line + 1, mark.column + 1, "yaml-special-number",
+                    f"`{text}` (infinity or not-a-number) is not allowed; write a plain number", path)
+    return text
+
+
+@dataclass
+class _Open:
+    container: dict | list
+    path: tuple
+    pending_key: str | None = None
+    key_mark: Any = None
+
+
+def load(raw: bytes, file: str, *, parser=DEFAULT_PARSER) -> Document:
+    """Read one YAML file that must hold a single mapping; raise `YamlProblem` otherwise.
+
+    `parser` is PyYAML's libyaml-backed `CSafeLoader` by default; the pure-Python `SafeLoader`
+    gives the same results (the tests run both).
+    """
+    text = _decode(raw, file)
+    values: dict[tuple, tuple[int, int]] = {}
+    keys: dict[tuple, tuple[int, int]] = {}
+    stack: list[_Open] = []
+    root: Any = None
+    documents = 0
+    nodes = 0
+
+    def next_path() -> tuple:
+        """Path the next value will have in the open container."""
+        if not stack:
+            return ()
+        top = stack[-1]
+        if isinstance(top.container, list):
+            return top.path + (len(top.container),)
+        return top.path + (top.pending_key,)
+
+    def attach(value: Any) -> None:
+        nonlocal root
+        if not stack:
+            root = value
+            return
+        top = stack[-1]
+        if isinstance(top.container, list):
+            top.container.append(value)
+        else:
+            top.container[top.pending_key] = value
+            top.pending_key = None
+
+    def take_key(event, mark) -> None:
+        top = stack[-1]
+        if not isinstance(event, yaml.ScalarEvent):
+            raise _fail(file, mark.line + 1, mark.column + 1, "yaml-key-not-text",
+                        "a key must be a plain name, not a list or mapping", top.path)
+        key = _scalar_value(event, file, top.path)
+        if not isinstance(key, str):
+            raise _fail(file, mark.line + 1, mark.column + 1, "yaml-key-not-text",
+                        f"the key `{event.value}` is not text; field names are words such as `name`",
+                        top.path)
+        _check_text(key, file, mark, top.path)
+        if key in top.container:
+            first = keys[top.path + (key,)]
+            raise _fail(file, mark.line + 1, mark.column + 1, "yaml-duplicate-key",
+                        f"`{key}` appears twice in the same mapping (first at line {first[0]}); "
+                        "keep one of them", top.path + (key,))
+        top.pending_key = key
+        keys[top.path + (key,)] = (mark.line + 1, mark.column + 1)
+
+    try:
+        for event in yaml.parse(text, Loader=parser):
+            mark = event.start_mark
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise _fail(file, mark.line + 1, mark.column + 1, "yaml-several-documents",
+                                "the file holds more than one YAML document (`---`); "
+                                "keep one record per file")
+                continue
+            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
+                continue
+            where = stack[-1].path if stack else ()
+            if isinstance(event, yaml.AliasEvent):
+                raise _fail(file, mark.line + 1, mark.column + 1, "yaml-alias",
+                            f"`*{event.anchor}` refers to an anchor; anchors and aliases are not "
+                            "allowed, write the value out in full", where)
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                stack.pop()
+                continue
+            if getattr(event, "anchor", None) is not None:
+                raise _fail(file, mark.line + 1, mark.column + 1, "yaml-anchor",
+                            f"`&{event.anchor}` defines an anchor; anchors and aliases are not "
+                            "allowed, write the value out in full", where)
+            if getattr(event, "tag", None) is not None:
+                raise _fail(file, mark.line + 1, mark.column + 1, "yaml-tag",
+                            f"the tag `{event.tag}` is not allowed; remove it and write a plain value",
+                            where)
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise _fail(file, mark.line + 1, mark.column + 1, "yaml-too-many-nodes",
+                            f"the file has more than {MAX_NODES:,} values; a record is much smaller",
+                            where)
+            if stack and isinstance(stack[-1].container, dict) and stack[-1].pending_key is None:
+                take_key(event, mark)
+                continue
+            path = next_path()
+            values[path] = (mark.line + 1, mark.column + 1)
+            if isinstance(event, yaml.ScalarEvent):
+                value = _scalar_value(event, file, path)
+                if isinstance(value, str):
+                    _check_text(value, file, mark, path)
+                attach(value)
+                continue
+            if len(stack) >= MAX_DEPTH:
+                raise _fail(file, mark.line + 1, mark.column + 1, "yaml-too-deep",
+                            f"values are nested more than {MAX_DEPTH} levels deep", where)
+            container: dict | list = {} if isinstance(event, yaml.MappingStartEvent) else []
+            attach(container)
+            stack.append(_Open(container, path))
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = err.problem or "the file is not valid YAML"
+        raise _fail(file, line, column, "yaml-syntax",
+                    f"YAML syntax error: {what}; check indentation, colons and quotes here") from None
+    except yaml.YAMLError as err:
+        raise _fail(file, 1, 1, "yaml-syntax", f"YAML syntax error: {err}") from None
+    except RecursionError:
+        raise _fail(file, 1, 1, "yaml-too-deep", "values are nested too deeply") from None
+
+    if root is None:
+        raise _fail(file, 1, 1, "yaml-empty",
+                    "the file is empty; a record is a mapping of fields such as `id: ...`")
+    if not isinstance(root, dict):
+        line, column = values.get((), (1, 1))
+        raise _fail(file, line, column, "yaml-not-a-mapping",
+                    "the file must hold a mapping of fields (`id: ...`, `name: ...`), "
+                    f"not a {'list' if isinstance(root, list) else 'single value'}")
+    return Document(file, root, values, keys)
+

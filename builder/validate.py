@@ -1,0 +1,45 @@
+"""Validation of a whole directory: strict loading, the schema check, then the cross-record checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import crosschecks, schemas
+from .loader import DEFAULT_PARSER
+from .problems import Problem
+from .records import LoadedRecords, RecordFile, load_records
+
+
+@dataclass(frozen=True)
+class Validation:
+    loaded: LoadedRecords
+    valid: tuple[RecordFile, ...]      # records that passed their schema check
+    problems: tuple[Problem, ...]      # sorted by file and position
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    def ok(self, *, strict: bool = False) -> bool:
+        failing = {"error", "warning"} if strict else {"error"}
+        return not any(p.severity in failing for p in self.problems)
+
+
+def validate_loaded(loaded: LoadedRecords, today: dt.date) -> Validation:
+    problems: list[Problem] = list(loaded.problems)
+    valid: list[RecordFile] = []
+    for record in loaded.records:
+        found = schemas.check(record.kind, record.document)
+        problems.extend(found)
+        if not found:
+            valid.append(record)
+    checked = crosschecks.Checked(loaded.records, tuple(valid), today)
+    problems.extend(crosschecks.run_all(checked))
+    ordered = sorted(set(problems), key=lambda p: (p.file, p.line, p.column, p.code, p.path, p.message))
+    return Validation(loaded, tuple(valid), tuple(ordered))
+
+
+def validate_directory(root: Path, today: dt.date, *, parser=DEFAULT_PARSER) -> Validation:
+    return validate_loaded(load_records(root, parser=parser), today)
