@@ -7,6 +7,7 @@ references are resolved against every record that was read, valid or not.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import zoneinfo
 from collections import defaultdict
@@ -35,17 +36,45 @@ class Checked:
     records: tuple[RecordFile, ...]
     valid: tuple[RecordFile, ...]
     today: dt.date
+    unreadable: tuple[tuple[str, str], ...] = ()   # (kind, file stem) of files that could not be read
+
+    def _known_ids(self, kind: str) -> set[str]:
+        """Ids other records may refer to. A record without a usable id, or a file that could not be
+        read at all, is known by its file name, so one broken file yields one error, not one in
+        every record that names it."""
+        known = {stem for unreadable_kind, stem in self.unreadable if unreadable_kind == kind}
+        for record in self.records:
+            if record.kind == kind:
+                record_id = record.data.get("id")
+                known.add(record_id if isinstance(record_id, str) else record.stem)
+        return known
 
     @cached_property
     def institution_ids(self) -> set[str]:
-        return {r.data.get("id") for r in self.records if r.kind == INSTITUTION and isinstance(r.data.get("id"), str)}
+        return self._known_ids(INSTITUTION)
 
     @cached_property
     def pod_ids(self) -> set[str]:
-        return {r.data.get("id") for r in self.records if r.kind == POD and isinstance(r.data.get("id"), str)}
+        return self._known_ids(POD)
+
+    @cached_property
+    def _valid_by_kind(self) -> dict[str, list[RecordFile]]:
+        # Every check asks for these lists; building them once keeps 10,000 records fast.
+        by_kind: dict[str, list[RecordFile]] = {INSTITUTION: [], POD: []}
+        for record in self.valid:
+            by_kind.setdefault(record.kind, []).append(record)
+        return by_kind
 
     def valid_of(self, kind: str) -> list[RecordFile]:
-        return [r for r in self.valid if r.kind == kind]
+        return list(self._valid_by_kind.get(kind, ()))
+
+    @cached_property
+    def valid_institution_by_id(self) -> dict[str, RecordFile]:
+        """The first valid institution with each id (a duplicate id is reported elsewhere)."""
+        by_id: dict[str, RecordFile] = {}
+        for record in self._valid_by_kind[INSTITUTION]:
+            by_id.setdefault(record.data["id"], record)
+        return by_id
 
     @cached_property
     def pod_members(self) -> dict[str, set[str]]:
@@ -334,6 +363,12 @@ def fee_has_currency(directory: Checked) -> Iterator[Problem]:
                 yield record.document.problem(
                     ("lending", "rules", index, "when", "max_cost_below"), "fee-without-currency",
                     "`max_cost_below` is an amount in `lending.currency`; add the currency")
+    for record in directory.valid_of(POD):
+        terms = record.data.get("terms", {})
+        if terms.get("fee", 0) > 0 and "currency" not in terms:
+            yield record.document.problem(
+                ("terms", "fee"), "fee-without-currency",
+                f"a fee of {terms['fee']:g} needs `terms.currency` (for example `currency: EUR`)")
 
 
 @check
@@ -408,8 +443,11 @@ def pod_membership_confirmed(directory: Checked) -> Iterator[Problem]:
                     "membership does not count; ask its maintainers to add it", severity="warning")
 
 
-def _months_between(earlier: dt.date, later: dt.date) -> int:
-    return (later.year - earlier.year) * 12 + later.month - earlier.month - (later.day < earlier.day)
+def _months_later(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later, or the last day of that month when it is shorter."""
+    years, month_index = divmod(day.month - 1 + months, 12)
+    year, month = day.year + years, month_index + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 @check
@@ -417,7 +455,8 @@ def reviewed_recently(directory: Checked) -> Iterator[Problem]:
     """Maintainers confirm their profile at least every 18 months."""
     for record in directory.valid:
         reviewed = parse_date(record.data["last_reviewed"])
-        if reviewed and _months_between(reviewed, directory.today) >= REVIEW_MONTHS:
+        # Reviewed exactly 18 months ago is still in time; the day after, it is overdue.
+        if reviewed and directory.today > _months_later(reviewed, REVIEW_MONTHS):
             yield record.document.problem(
                 ("last_reviewed",), "review-overdue",
                 f"last reviewed {record.data['last_reviewed']}, more than {REVIEW_MONTHS} months ago; "
@@ -442,7 +481,7 @@ def partnerships_listed_both_ways(directory: Checked) -> Iterator[Problem]:
 
 def _shares_listed_pod(directory: Checked, own: str, partner: str) -> bool:
     """True when `partner` lists `own` through a `pod:` entry that covers it."""
-    partner_record = next((r for r in directory.valid_of(INSTITUTION) if r.data["id"] == partner), None)
+    partner_record = directory.valid_institution_by_id.get(partner)
     if partner_record is None:
         return False
     for entry in partner_record.data.get("partners", []):

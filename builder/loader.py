@@ -32,9 +32,13 @@ _NULLS = {"null", "~", ""}
 _BOOLEANS = {"true": True, "false": False}
 # Control characters (tab and line breaks aside), characters that make text display differently
 # from what it is (Trojan Source), stray byte-order marks and halves of surrogate pairs.
+# U+2028 and U+2029 count as line breaks to YAML but not to editors, so they would also shift
+# every line number reported after them.
 _FORBIDDEN_CHARACTER = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+    "\ufeff\ud800-\udfff]"
 )
+_UNICODE_ESCAPE_LENGTH = {"x": 2, "u": 4, "U": 8}
 
 
 class YamlProblem(Exception):
@@ -104,14 +108,42 @@ def _decode(raw: bytes, file: str) -> str:
 
 def _character_problem(char: str) -> tuple[str, str]:
     if "\ud800" <= char <= "\udfff":
-        return ("yaml-surrogate", f"U+{ord(char):04X} is half of a character (a lone surrogate); "
-                "retype the text")
+        return ("yaml-surrogate", f"U+{ord(char):04X} is half of a character (a lone surrogate); write "
+                "the character itself, or one `\\U0001F600`-style escape instead of a pair of `\\u` escapes")
+    if char in "\u2028\u2029":
+        return ("yaml-control-character", f"U+{ord(char):04X} (an invisible line or paragraph separator) "
+                "is not allowed; use an ordinary line break or a space instead")
     if char == "\ufeff":
         return ("yaml-control-character", "a byte-order mark is allowed only at the very start of the file")
     if unicodedata.category(char) == "Cc":
         return ("yaml-control-character", f"control character U+{ord(char):04X} is not allowed; delete it")
     return ("yaml-bidi-control",
             f"invisible direction-changing character U+{ord(char):04X} is not allowed; delete it")
+
+
+def _escape_problem(text: str, file: str, line: int, column: int, path: tuple,
+                    scalar_start: tuple[int, int]) -> YamlProblem:
+    """The problem for a `\\u`/`\\U` escape that names no character, said the same way whichever
+    parser found it: libyaml rejects such escapes while scanning, the pure-Python parser
+    decodes lone surrogates (caught later as text) and fails in `chr()` beyond U+10FFFF.
+
+    `line` and `column` (1-based) point at the first hex digit of the escape.
+    """
+    lines = text.splitlines()
+    source = lines[line - 1] if 0 < line <= len(lines) else ""
+    letter = source[column - 2: column - 1]
+    digits = source[column - 1: column - 1 + _UNICODE_ESCAPE_LENGTH.get(letter, 0)]
+    try:
+        code = int(digits, 16)
+    except ValueError:
+        code = None
+    if code is not None and 0xD800 <= code <= 0xDFFF:
+        _, message = _character_problem(chr(code))
+        return _fail(file, *scalar_start, "yaml-surrogate", message, path)
+    shown = f"\\{letter}{digits}" if digits else "this escape"
+    return _fail(file, line, column, "yaml-bad-escape",
+                 f"`{shown}` is not a Unicode character (the highest is U+10FFFF); "
+                 "write the character itself or fix the code", path)
 
 
 def _check_text(value: str, file: str, mark, path: tuple) -> None:
@@ -207,8 +239,16 @@ def load(raw: bytes, file: str, *, parser=DEFAULT_PARSER) -> Document:
         top.pending_key = key
         keys[top.path + (key,)] = (mark.line + 1, mark.column + 1)
 
+    def current_path() -> tuple:
+        """Path of what the parser is reading now: a key is reported at its mapping."""
+        if stack and isinstance(stack[-1].container, dict) and stack[-1].pending_key is None:
+            return stack[-1].path
+        return next_path()
+
+    events = parser(text)
     try:
-        for event in yaml.parse(text, Loader=parser):
+        while events.check_event():
+            event = events.get_event()
             mark = event.start_mark
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
@@ -258,6 +298,10 @@ def load(raw: bytes, file: str, *, parser=DEFAULT_PARSER) -> Document:
             attach(container)
             stack.append(_Open(container, path))
     except yaml.MarkedYAMLError as err:
+        if err.problem == "found invalid Unicode character escape code" and err.problem_mark:
+            start = err.context_mark or err.problem_mark
+            raise _escape_problem(text, file, err.problem_mark.line + 1, err.problem_mark.column + 1,
+                                  current_path(), (start.line + 1, start.column + 1)) from None
         mark = err.problem_mark or err.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = err.problem or "the file is not valid YAML"
@@ -267,6 +311,13 @@ def load(raw: bytes, file: str, *, parser=DEFAULT_PARSER) -> Document:
         raise _fail(file, 1, 1, "yaml-syntax", f"YAML syntax error: {err}") from None
     except RecursionError:
         raise _fail(file, 1, 1, "yaml-too-deep", "values are nested too deeply") from None
+    except ValueError:
+        # Only the pure-Python scanner gets here: `chr()` of an escape beyond U+10FFFF.
+        mark = events.get_mark()
+        raise _escape_problem(text, file, mark.line + 1, mark.column + 1, current_path(),
+                              (mark.line + 1, mark.column + 1)) from None
+    finally:
+        events.dispose()
 
     if root is None:
         raise _fail(file, 1, 1, "yaml-empty",

@@ -33,6 +33,9 @@ class LoadedRecords:
     root: Path
     records: tuple[RecordFile, ...]
     problems: tuple[Problem, ...]   # files that could not be read, or sit in the wrong place
+    # (kind, file name without `.yaml`) of record files that could not be read: their ids are
+    # still known from their names, so references to them are not reported as unknown too.
+    unreadable: tuple[tuple[str, str], ...] = ()
 
     def of_kind(self, kind: str) -> list[RecordFile]:
         return [record for record in self.records if record.kind == kind]
@@ -84,11 +87,13 @@ def load_records(root: Path, *, parser=DEFAULT_PARSER) -> LoadedRecords:
     """Load every record under `root`, keeping going past files that cannot be read."""
     candidates, problems = _candidates(root)
     records: list[RecordFile] = []
+    unreadable: list[tuple[str, str]] = []
     for kind, path, folder in candidates:
         try:
             document = read_document(path, parser=parser)
         except YamlProblem as err:
             problems.append(err.problem)
+            unreadable.append((kind, path.stem))
             continue
         records.append(RecordFile(kind, path, path.stem, folder, document))
-    return LoadedRecords(root, tuple(records), tuple(problems))
+    return LoadedRecords(root, tuple(records), tuple(problems), tuple(unreadable))

@@ -35,7 +35,7 @@ def validate_loaded(loaded: LoadedRecords, today: dt.date) -> Validation:
         problems.extend(found)
         if not found:
             valid.append(record)
-    checked = crosschecks.Checked(loaded.records, tuple(valid), today)
+    checked = crosschecks.Checked(loaded.records, tuple(valid), today, loaded.unreadable)
     problems.extend(crosschecks.run_all(checked))
     ordered = sorted(set(problems), key=lambda p: (p.file, p.line, p.column, p.code, p.path, p.message))
     return Validation(loaded, tuple(valid), tuple(ordered))

@@ -1,0 +1,152 @@
+"""The strict loader refuses every kind of hostile or confusing YAML with one positioned problem,
+the same way with libyaml (`CSafeLoader`) and with PyYAML's pure-Python parser."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from builder import loader
+from builder.loader import MAX_BYTES, MAX_NODES, MAX_SCALAR_CHARS, YamlProblem, load
+from conftest import FIXTURES, expectations
+
+PARSERS = {"libyaml": yaml.CSafeLoader, "pure": yaml.SafeLoader}
+LOADER_CASES = sorted((FIXTURES / "invalid").glob("yaml-*/*.yaml"))
+
+
+def refusal(raw: bytes, parser=yaml.CSafeLoader, file: str = "case.yaml"):
+    with pytest.raises(YamlProblem) as caught:
+        load(raw, file, parser=parser)
+    return caught.value.problem
+
+
+def case_id(path: Path) -> str:
+    return f"{path.parent.name}/{path.stem}"
+
+
+def test_every_loader_case_announces_its_problem():
+    assert len(LOADER_CASES) >= 40
+    for path in LOADER_CASES:
+        (expected,) = expectations(path) or [None]
+        assert expected is not None, f"{path} has no `# expect:` line"
+        assert expected.code == path.parent.name, f"{path} sits in the folder of another code"
+
+
+@pytest.mark.parametrize("parser", PARSERS.values(), ids=PARSERS.keys())
+@pytest.mark.parametrize("path", LOADER_CASES, ids=case_id)
+def test_loader_case_is_refused_with_code_and_position(path: Path, parser):
+    (expected,) = expectations(path)
+    problem = refusal(path.read_bytes(), parser, file=path.name)
+    assert (problem.code, problem.line) == (expected.code, expected.line), problem
+    if expected.column is not None:
+        assert problem.column == expected.column, problem
+    assert problem.file == path.name
+    assert problem.severity == "error"
+    assert problem.message and "Traceback" not in problem.message
+
+
+@pytest.mark.parametrize("path", LOADER_CASES, ids=case_id)
+def test_both_parsers_report_the_same_problem(path: Path):
+    fast, pure = (refusal(path.read_bytes(), parser) for parser in PARSERS.values())
+    assert (fast.code, fast.line, fast.path) == (pure.code, pure.line, pure.path)
+    # The two parsers word (and place) pure syntax errors a little differently; anything the
+    # loader itself detects must be identical.
+    if fast.code != "yaml-syntax":
+        assert fast == pure
+
+
+@pytest.mark.parametrize("parser", PARSERS.values(), ids=PARSERS.keys())
+def test_billion_laughs_is_refused_at_the_first_anchor_quickly(parser):
+    raw = (FIXTURES / "invalid" / "yaml-anchor" / "billion-laughs.yaml").read_bytes()
+    started = time.perf_counter()
+    problem = refusal(raw, parser)
+    assert time.perf_counter() - started < 0.5
+    # Line 2 holds the first anchor: nothing after it, and so no alias, was ever read.
+    assert (problem.code, problem.line, problem.column) == ("yaml-anchor", 2, 4)
+
+
+@pytest.mark.parametrize("parser", PARSERS.values(), ids=PARSERS.keys())
+def test_empty_file(parser):
+    problem = refusal(b"", parser)
+    assert (problem.code, problem.line, problem.column) == ("yaml-empty", 1, 1)
+
+
+@pytest.mark.parametrize("parser", PARSERS.values(), ids=PARSERS.keys())
+def test_two_megabyte_scalar_is_refused_before_parsing(parser):
+    raw = b"id: acme\nname: " + b"x" * (2 * 1024 * 1024) + b"\n"
+    started = time.perf_counter()
+    problem = refusal(raw, parser)
+    assert time.perf_counter() - started < 0.5
+    assert (problem.code, problem.line, problem.column) == ("yaml-too-large", 1, 1)
+    assert f"{MAX_BYTES:,}" in problem.message
+
+
+@pytest.mark.parametrize("parser", PARSERS.values(), ids=PARSERS.keys())
+def test_long_scalar_within_the_file_limit(parser):
+    raw = b"id: acme\ndescription: " + b"x" * (MAX_SCALAR_CHARS + 1) + b"\n"
+    problem = refusal(raw, parser)
+    assert (problem.code, problem.line, problem.column, problem.path) == (
+        "yaml-scalar-too-long", 2, 14, "$.description")
+
+
+@pytest.mark.parametrize("parser", PARSERS.values(), ids=PARSERS.keys())
+def test_too_many_values(parser, monkeypatch):
+    # The real limit (MAX_NODES) takes seconds to reach with the pure-Python parser; the
+    # counting is the same with a smaller one.
+    monkeypatch.setattr(loader, "MAX_NODES", 100)
+    raw = b"id: acme\npartners:\n" + b"- a\n" * 101
+    problem = refusal(raw, parser)
+    assert problem.code == "yaml-too-many-nodes"
+    # The mapping, two keys, `acme` and the list are five values; the item that goes over the
+    # limit is on line 2 + (100 + 1 - 5).
+    assert (problem.line, problem.column, problem.path) == (98, 3, "$.partners")
+    assert "100" in problem.message
+
+
+def test_real_node_limit_allows_a_large_record():
+    raw = b"id: acme\npartners:\n" + b"- a\n" * (MAX_NODES - 10)
+    assert len(load(raw, "case.yaml").data["partners"]) == MAX_NODES - 10
+
+
+@pytest.mark.parametrize("parser", PARSERS.values(), ids=PARSERS.keys())
+def test_values_that_look_like_other_types_stay_text(parser):
+    raw = (b"country: NO\nname: yes\nlast_reviewed: 2026-01-01\npostal_code: 012\ntime: 1:20\n"
+           b"octal: 0o12\nhex: 0x1F\nexponent: 1e5\nsigned: +1\nTrue: True\nnull_word: Null\n"
+           b"off: off\ntilde_text: '~'\nquoted_number: \"5\"\n")
+    data = load(raw, "case.yaml", parser=parser).data
+    assert data == {
+        "country": "NO", "name": "yes", "last_reviewed": "2026-01-01", "postal_code": "012",
+        "time": "1:20", "octal": "0o12", "hex": "0x1F", "exponent": "1e5", "signed": "+1",
+        "True": "True", "null_word": "Null", "off": "off", "tilde_text": "~", "quoted_number": "5",
+    }
+
+
+@pytest.mark.parametrize("parser", PARSERS.values(), ids=PARSERS.keys())
+def test_plain_numbers_booleans_and_null_are_typed(parser):
+    raw = b"a: 12\nb: -3\nc: 5.00\nd: true\ne: false\nf: null\ng: ~\nh:\n"
+    data = load(raw, "case.yaml", parser=parser).data
+    assert data == {"a": 12, "b": -3, "c": 5.0, "d": True, "e": False, "f": None, "g": None, "h": None}
+    assert isinstance(data["c"], float) and isinstance(data["a"], int) and data["d"] is True
+
+
+@pytest.mark.parametrize("parser", PARSERS.values(), ids=PARSERS.keys())
+def test_positions_of_values_and_keys(parser):
+    raw = b"\xef\xbb\xbf# comment\r\nid: acme\r\ncontacts:\r\n  - role: lending\r\n    email: a@b.example\r\n"
+    document = load(raw, "case.yaml", parser=parser)
+    assert document.data["contacts"][0]["email"] == "a@b.example"
+    assert document.position(("id",)) == (2, 5)
+    assert document.position(("contacts", 0)) == (4, 5)
+    assert document.position(("contacts", 0, "email")) == (5, 12)
+    assert document.position(("contacts", 0, "email"), at_key=True) == (5, 5)
+    # A path that is not there falls back to its nearest parent.
+    assert document.position(("contacts", 0, "phone")) == (4, 5)
+    problem = document.problem(("contacts", 0, "role"), "some-code", "what to do")
+    assert (problem.line, problem.column, problem.path) == (4, 11, "$.contacts[0].role")
+
+
+def test_tab_and_ordinary_unicode_are_text():
+    data = load("name: \"Bibliothèque\tZürich 東京 \U0001F4DA\"\n".encode(), "case.yaml").data
+    assert data["name"] == "Bibliothèque\tZürich 東京 \U0001F4DA"

@@ -1,0 +1,184 @@
+"""Whole-directory validation: each schema and cross-record problem is reported with its code at
+the right file, line and column, nothing else is reported, and the two schema validators agree."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+import yaml
+
+from builder import schemas
+from builder.loader import load
+from builder.validate import validate_directory
+from conftest import EXAMPLE_REQUESTS, FIXTURES, SAMPLE_RECORDS, TODAY, expectations
+
+TREES = sorted(path.parent for path in (FIXTURES / "invalid").glob("*/records"))
+CROSS_RECORD_CODES = {
+    "id-file-mismatch", "country-folder-mismatch", "reserved-id", "duplicate-id", "invalid-date",
+    "isil-syntax", "ror-checksum", "duplicate-identifier", "unknown-timezone", "unknown-partner",
+    "unknown-pod", "unknown-exemption", "unknown-pod-member", "no-request-channels",
+    "alma-code-missing", "fee-without-currency", "rule-without-conditions", "rule-reason-outcome",
+    "duplicate-rule-id", "closure-order", "pod-membership-unconfirmed", "review-overdue",
+    "partnership-one-sided",
+}
+SEVERITY = {"pod-membership-unconfirmed": "warning", "review-overdue": "warning",
+            "partnership-one-sided": "notice"}
+
+
+def announced(tree: Path) -> set[tuple[str, str, int, int | None]]:
+    return {(e.code, e.file.as_posix(), e.line, e.column)
+            for path in sorted(tree.rglob("*.yaml")) for e in expectations(path)}
+
+
+def test_every_cross_record_check_has_a_fixture_tree():
+    assert CROSS_RECORD_CODES <= {tree.name for tree in TREES}
+
+
+@pytest.mark.parametrize("parser", [yaml.CSafeLoader, yaml.SafeLoader], ids=["libyaml", "pure"])
+@pytest.mark.parametrize("tree", TREES, ids=lambda tree: tree.name)
+def test_tree_reports_exactly_what_its_files_announce(tree: Path, parser):
+    expected = announced(tree)
+    assert expected, f"{tree} announces no problem"
+    assert {code for code, *_ in expected} == {tree.name}
+    validation = validate_directory(tree / "records", TODAY, parser=parser)
+    found = {(p.code, Path(p.file).resolve().as_posix(), p.line, p.column) for p in validation.problems}
+    assert found == expected
+    for problem in validation.problems:
+        assert problem.severity == SEVERITY.get(problem.code, "error"), problem
+        assert problem.path.startswith("$")
+        assert problem.message[0].islower() or problem.message[0] in "`\"", problem.message
+
+
+def test_messages_say_what_to_do():
+    validation = validate_directory(FIXTURES / "invalid" / "unknown-partner" / "records", TODAY)
+    (problem,) = validation.problems
+    assert problem.path == "$.partners[1]"
+    assert problem.message == "partner `de-tib` is not in the directory; check the spelling or remove it"
+
+
+def test_unknown_field_points_at_the_key_and_suggests_the_spelling():
+    validation = validate_directory(FIXTURES / "invalid" / "schema-unknown-field" / "records", TODAY)
+    by_file = {Path(p.file).name: p for p in validation.problems}
+    assert by_file["misspelt-top.yaml"].path == "$.websiet"
+    assert "did you mean `website`?" in by_file["misspelt-top.yaml"].message
+    assert "did you mean `phone`?" in by_file["misspelt-nested.yaml"].message
+    # An email channel takes only `email`: the message names what the method allows.
+    assert "`url`" in by_file["field-of-other-method.yaml"].message
+
+
+def test_missing_field_points_at_the_mapping_that_lacks_it():
+    validation = validate_directory(FIXTURES / "invalid" / "schema-required" / "records", TODAY)
+    by_file = {Path(p.file).name: p for p in validation.problems}
+    assert by_file["no-name.yaml"].path == "$"
+    assert "`name`" in by_file["no-name.yaml"].message
+    assert by_file["contact-without-email.yaml"].path == "$.contacts[0]"
+    assert "`symbol`" in by_file["channel-without-symbol.yaml"].message
+
+
+def test_valid_tree_has_no_problems_and_keeps_lookalike_values_as_text():
+    validation = validate_directory(FIXTURES / "valid" / "records", TODAY)
+    assert validation.problems == ()
+    record = next(r for r in validation.valid if r.stem == "no-lookalike")
+    assert record.data["name"] == "yes"
+    assert record.data["country"] == "NO"
+    assert record.data["last_reviewed"] == "2026-10-01"
+    assert record.data["addresses"][0]["postal_code"] == "0123"
+    assert record.data["addresses"][0]["lines"] == ["Postboks 012", "1:20"]
+    assert record.data["contacts"][0]["name"] == "1:20"
+
+
+def test_sample_directory_is_valid():
+    validation = validate_directory(SAMPLE_RECORDS, TODAY)
+    assert validation.errors == []
+    assert validation.ok()
+    assert len(validation.valid) == len(validation.loaded.records) >= 15
+    # The sample shows one unconfirmed pod membership and one one-sided partnership on purpose.
+    assert {(Path(p.file).name, p.code) for p in validation.problems} == {
+        ("fi-koivula.yaml", "pod-membership-unconfirmed"), ("au-wattle.yaml", "partnership-one-sided")}
+    assert not validation.ok(strict=True)
+
+
+def test_problems_in_many_files_are_all_found_in_one_run(records_copy):
+    root = records_copy(SAMPLE_RECORDS)
+    for name in ("institutions/au/au-wattle.yaml", "institutions/fi/fi-koivula.yaml", "pods/nordic-share.yaml"):
+        path = root / name
+        path.write_text(path.read_text(encoding="utf-8") + "unexpected: 1\n", encoding="utf-8")
+    broken = root / "institutions" / "de" / "de-nordbib.yaml"
+    broken.write_bytes(b"id: [\n")
+    validation = validate_directory(root, TODAY)
+    assert len({p.file for p in validation.errors}) == 4
+    assert any(p.code == "yaml-syntax" and p.file.endswith("de-nordbib.yaml") for p in validation.errors)
+    # Partners of the unreadable record are still resolved against it: no false "unknown" errors.
+    assert not any(p.code == "unknown-partner" for p in validation.problems)
+
+
+def test_misplaced_files_are_reported(tmp_path):
+    (tmp_path / "institutions").mkdir()
+    (tmp_path / "institutions" / "acme.yaml").write_text("id: acme\n", encoding="utf-8")
+    (tmp_path / "pods").mkdir()
+    (tmp_path / "pods" / "north.yml").write_text("id: north\n", encoding="utf-8")
+    codes = {(Path(p.file).name, p.code) for p in validate_directory(tmp_path, TODAY).problems}
+    assert codes == {("acme.yaml", "misplaced-file"), ("north.yml", "misplaced-file")}
+
+
+# --- the fast and the detailed schema validator agree ------------------------------------------
+
+def _kind(path: Path) -> str:
+    if EXAMPLE_REQUESTS in path.parents:
+        return "request"
+    return "pod" if path.parent.name == "pods" else "institution"
+
+
+def _schema_inputs() -> list[Path]:
+    """Every YAML file the schema check would see: fixtures the loader refuses never reach it."""
+    candidates = sorted([*FIXTURES.rglob("*.yaml"), *SAMPLE_RECORDS.rglob("*.yaml"),
+                         *EXAMPLE_REQUESTS.glob("*.yaml")])
+    return [path for path in candidates if not path.parent.name.startswith("yaml-")]
+
+
+@pytest.mark.parametrize("path", _schema_inputs(), ids=lambda path: path.relative_to(path.parents[2]).as_posix())
+def test_fast_and_detailed_validators_agree(path: Path):
+    data = load(path.read_bytes(), path.name).data
+    kind = _kind(path)
+    assert schemas.is_valid_fast(kind, data) == schemas.is_valid_detailed(kind, data)
+
+
+def test_fixtures_include_both_verdicts():
+    verdicts = {schemas.is_valid_fast(_kind(path), load(path.read_bytes(), path.name).data)
+                for path in _schema_inputs()}
+    assert verdicts == {True, False}
+
+
+MINIMAL = {
+    "id": "de-acme", "name": "Acme", "status": "active", "country": "DE", "maintainers": ["acme-ill"],
+    "last_reviewed": "2026-10-01", "contacts": [{"role": "lending", "email": "ill@acme.example"}],
+    "request_channels": [{"method": "iso-ill", "host": "ill.acme.example", "port": 499, "symbol": "ISIL:DE-A1"}],
+}
+EDGE_CASES = [
+    ("port written as a decimal", ("request_channels", 0, "port"), 499.0),
+    ("port as boolean", ("request_channels", 0, "port"), True),
+    ("port of 2**70", ("request_channels", 0, "port"), 2 ** 70),
+    ("name with a line break", ("name",), "Acme\nLibrary"),
+    ("name with a trailing newline", ("name",), "Acme\n"),
+    ("id with a trailing newline", ("id",), "de-acme\n"),
+    ("id with Cyrillic a", ("id",), "de-\u0430cme"),
+    ("name with emoji", ("name",), "Acme \U0001F4DA"),
+    ("name of 200 characters", ("name",), "é" * 200),
+    ("name of 201 characters", ("name",), "é" * 201),
+    ("maintainers repeated", ("maintainers",), ["acme-ill", "acme-ill"]),
+    ("contact null", ("contacts", 0), None),
+    ("country lower case", ("country",), "de"),
+]
+
+
+@pytest.mark.parametrize("label,path,value", EDGE_CASES, ids=[case[0] for case in EDGE_CASES])
+def test_validators_agree_on_edge_values(label, path, value):
+    data = copy.deepcopy(MINIMAL)
+    target = data
+    for part in path[:-1]:
+        target = target[part]
+    target[path[-1]] = value
+    assert schemas.is_valid_fast("institution", data) == schemas.is_valid_detailed("institution", data)
+    assert schemas.is_valid_fast("institution", MINIMAL) and schemas.is_valid_detailed("institution", MINIMAL)
