@@ -57,12 +57,19 @@ def annotation(problem: Problem) -> str:
 
 
 def _markdown_cell(text: str) -> str:
-    """Table cells show record text literally: no markup, no line breaks, no table breaks."""
-    escaped = (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-               .replace("|", "&#124;").replace("\r", " ").replace("\n", " "))
-    for char in "\\`*_[]()#!~":
+    """Table cells show record text literally: no markup, no line breaks, no table breaks.
+
+    Every Markdown punctuation character is backslash-escaped (a pipe as `\\|`, which GitHub's
+    tables read as a literal pipe), HTML is turned into entities, and very long text is cut,
+    since GitHub drops a step summary larger than 1 MiB and the summary must list every problem.
+    """
+    longest = 300
+    if len(text) > longest:
+        text = text[:longest] + "…"
+    escaped = text.replace("\r", " ").replace("\n", " ")
+    for char in "\\`*_[]()#!~|$":
         escaped = escaped.replace(char, "\\" + char)
-    return escaped
+    return escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def github_summary(problems: list[Problem], files: int) -> str:
