@@ -6,6 +6,7 @@ directory (partnerships, decisions, routing, the feed, the site) reads this mode
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Iterable, Mapping
@@ -22,12 +23,119 @@ class Channel:
     method: str
     settings: Mapping[str, object]     # the channel's fields as written, `method` included
 
-    @property
+    @cached_property
     def family(self) -> str:
         return CHANNEL_FAMILY[self.method]
 
     def as_json(self) -> dict:
+        return dict(self._json)
+
+    @cached_property
+    def _json(self) -> dict:
+        # Sorted once: the partnership graph prints the same channel for many pairs.
         return dict(sorted(self.settings.items()))
+
+
+LOAN, COPY = "Loan", "Copy"
+
+
+def _date(text: object) -> dt.date | None:
+    """A record date, or None for one that does not exist (validation reports it; here it is skipped)."""
+    try:
+        return dt.date.fromisoformat(str(text))
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Service:
+    """What a lender offers under one service type (`Loan` or `Copy`)."""
+
+    name: str
+    publication_types: frozenset[str]
+    fee: float
+    delivery_methods: frozenset[str] | None      # None: any delivery method
+
+
+@dataclass(frozen=True)
+class Closure:
+    start: dt.date       # first closed local day
+    end: dt.date         # last closed local day
+    note: str | None
+
+
+@dataclass(frozen=True)
+class LendingRule:
+    id: str
+    when: Mapping[str, object]
+    exempt_requesters: frozenset[str]
+    exempt_pods: frozenset[str]
+    outcome: str
+    reason: str
+    note: str | None
+
+
+@dataclass(frozen=True)
+class LendingTerms:
+    """The `lending` section read once into sets and dates, so each request is checked quickly."""
+
+    countries: frozenset[str] | None    # None: every country ("*")
+    listed_countries: tuple[str, ...]
+    excluded_countries: frozenset[str]
+    currency: str | None
+    days_to_respond: int | None
+    payment_methods: frozenset[str] | None
+    service_levels: frozenset[str] | None
+    loan: Service | None
+    copy: Service | None
+    closures: tuple[Closure, ...]
+    rules: tuple[LendingRule, ...]
+
+    @classmethod
+    def from_section(cls, lending: Mapping) -> "LendingTerms":
+        listed = tuple(lending.get("countries", []))
+
+        def optional_set(key: str) -> frozenset[str] | None:
+            return frozenset(lending[key]) if key in lending else None
+
+        def service(name: str, key: str) -> Service | None:
+            section = lending.get(key)
+            if section is None:
+                return None
+            methods = section.get("delivery_methods")
+            return Service(name, frozenset(section.get("publication_types", [])), section.get("fee", 0),
+                           frozenset(methods) if methods is not None else None)
+
+        closures = []
+        for closure in lending.get("closures", []):
+            start, end = _date(closure.get("from")), _date(closure.get("to"))
+            if start and end:
+                closures.append(Closure(start, end, closure.get("note")))
+        rules = tuple(
+            LendingRule(rule["id"], rule.get("when", {}),
+                        frozenset(rule.get("unless", {}).get("requester", [])),
+                        frozenset(rule.get("unless", {}).get("requester_pod", [])),
+                        rule["outcome"], rule["reason"], rule.get("note"))
+            for rule in lending.get("rules", [])
+        )
+        return cls(None if "*" in listed else frozenset(listed), listed,
+                   frozenset(lending.get("exclude_countries", [])), lending.get("currency"),
+                   lending.get("days_to_respond"), optional_set("payment_methods"),
+                   optional_set("service_levels"), service(LOAN, "loan"), service(COPY, "copy"),
+                   tuple(closures), rules)
+
+    def lends_to(self, country: str) -> bool:
+        return (self.countries is None or country in self.countries) and country not in self.excluded_countries
+
+    def service(self, name: str) -> Service | None:
+        return self.loan if name == LOAN else self.copy if name == COPY else None
+
+    def closure_on(self, day: dt.date) -> Closure | None:
+        """The closure covering `day`, a local calendar day of the lender (both ends included)."""
+        for closure in self.closures:
+            if closure.start <= day <= closure.end:
+                return closure
+        return None
 
 
 @dataclass(frozen=True)
@@ -39,7 +147,7 @@ class Institution:
     record: Mapping = field(repr=False)   # the validated record as written
     file: str = ""
 
-    @property
+    @cached_property
     def active(self) -> bool:
         return self.status == "active"
 
@@ -58,11 +166,31 @@ class Institution:
     def families(self) -> frozenset[str]:
         return frozenset(channel.family for channel in self.channels)
 
+    def channel_for(self, families: frozenset[str]) -> Channel | None:
+        """Our first channel a borrower speaking `families` can use (anyone can use email).
+
+        Remembered per set of families: there are only a few such sets, asked about very often.
+        """
+        cache = self._channel_choice
+        if families not in cache:
+            cache[families] = next((c for c in self.channels if c.family == EMAIL or c.family in families), None)
+        return cache[families]
+
+    @cached_property
+    def _channel_choice(self) -> dict[frozenset[str], Channel | None]:
+        return {}
+
     @property
     def lending(self) -> Mapping | None:
         return self.record.get("lending")
 
-    @property
+    @cached_property
+    def terms(self) -> LendingTerms | None:
+        """The lending terms, or None for a library that does not lend."""
+        lending = self.lending
+        return LendingTerms.from_section(lending) if lending is not None else None
+
+    @cached_property
     def borrowing_enabled(self) -> bool:
         return self.record.get("borrowing", {}).get("enabled", True)
 
@@ -140,6 +268,11 @@ class Directory:
         for owner, partners in self.partners.items():
             for partner in partners:
                 self._listed_by[partner].add(owner)
+        # Worked out once: the partnership graph asks for every institution's mutual partners.
+        self._mutual: dict[str, frozenset[str]] = {
+            owner: frozenset(p for p in partners if owner in self.partners[p])
+            for owner, partners in self.partners.items()
+        }
         self._agency_index: dict[str, set[str]] = {}
         for institution in self.institutions.values():
             for key in _agency_ids(institution):
@@ -172,15 +305,15 @@ class Directory:
         return self.lists(first, second) and self.lists(second, first)
 
     def mutual_partners(self, institution_id: str) -> list[str]:
-        return sorted(p for p in self.partners[institution_id] if self.lists(p, institution_id))
+        return sorted(self._mutual[institution_id])
 
     def waiting_on_them(self, institution_id: str) -> list[str]:
         """We listed them; they have not listed us."""
-        return sorted(p for p in self.partners[institution_id] if not self.lists(p, institution_id))
+        return sorted(self.partners[institution_id] - self._mutual[institution_id])
 
     def waiting_on_us(self, institution_id: str) -> list[str]:
         """They listed us; we have not listed them."""
-        return sorted(p for p in self._listed_by[institution_id] if not self.lists(institution_id, p))
+        return sorted(self._listed_by[institution_id] - self.partners[institution_id])
 
     def shared_pods(self, first: str, second: str) -> list[str]:
         return sorted(self.confirmed_pods.get(first, frozenset()) & self.confirmed_pods.get(second, frozenset()))

@@ -1,0 +1,243 @@
+"""Whether requests can flow from one library to another, by which channel, or the first reason not.
+
+These are the checks that depend only on the two libraries (steps 1 to 4 of the decisions), so
+`rsdir partners` and `rsdir check` give the same answer for the same pair.
+"""
+
+from __future__ import annotations
+
+import gc
+from dataclasses import dataclass
+from typing import Callable
+
+from .model import FAMILY_NAMES, Channel, Directory, Institution
+
+UNFILLED, RETRY = "unfilled", "retry"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a request would not be accepted: ISO 18626 outcome, reason code, deciding check, a sentence."""
+
+    decision: str        # unfilled | retry
+    reason: str          # ISO 18626 ReasonUnfilled / ReasonRetry code
+    rule: str            # builtin:<check> or rule:<lender's rule id>
+    message: str
+
+    def as_json(self) -> dict:
+        return {"rule": self.rule, "reason": self.reason, "message": self.message}
+
+
+PairCheck = Callable[[Directory, Institution, Institution], "Refusal | None"]
+
+
+def usable_channel(borrower: Institution, lender: Institution) -> Channel | None:
+    """The lender's first channel the borrower can use: email, or a family the borrower speaks."""
+    return lender.channel_for(borrower.families)
+
+
+def check_active(directory: Directory, borrower: Institution, lender: Institution) -> Refusal | None:
+    """Inactive libraries take part in no exchange; a library may also choose not to borrow."""
+    for side in (lender, borrower):
+        if not side.active:
+            return Refusal(UNFILLED, "NotAvailableForILL", "builtin:inactive",
+                           f"{side.name} is inactive in the directory and takes part in no "
+                           "interlibrary loan for now.")
+    if not borrower.borrowing_enabled:
+        return Refusal(UNFILLED, "NotAvailableForILL", "builtin:inactive",
+                       f"{borrower.name} does not borrow through the directory (borrowing is "
+                       "switched off in its profile).")
+    return None
+
+
+def check_lending(directory: Directory, borrower: Institution, lender: Institution) -> Refusal | None:
+    """A library without a `lending` section lends nothing."""
+    if lender.terms is None:
+        return Refusal(UNFILLED, "NotAvailableForILL", "builtin:not-lending",
+                       f"{lender.name} does not lend through the directory.")
+    return None
+
+
+def check_partnership(directory: Directory, borrower: Institution, lender: Institution) -> Refusal | None:
+    """Both libraries must list each other (directly or through a pod entry)."""
+    lender_lists = directory.lists(lender.id, borrower.id)
+    borrower_lists = directory.lists(borrower.id, lender.id)
+    if lender_lists and borrower_lists:
+        return None
+    if not lender_lists and not borrower_lists:
+        message = f"{lender.name} and {borrower.name} have not listed each other as partners."
+    elif not lender_lists:
+        message = (f"{lender.name} has not listed {borrower.name} as a partner, so it does not take "
+                   "its requests.")
+    else:
+        message = (f"{borrower.name} has not listed {lender.name} as a partner; partnerships must be "
+                   "listed on both sides.")
+    return Refusal(UNFILLED, "PolicyProblem", "builtin:partnership", message)
+
+
+def check_channel(directory: Directory, borrower: Institution, lender: Institution) -> Refusal | None:
+    """The borrower must be able to use one of the lender's request channels."""
+    if usable_channel(borrower, lender) is not None:
+        return None
+    theirs = ", ".join(sorted({FAMILY_NAMES[c.family] for c in lender.channels})) or "none"
+    ours = ", ".join(sorted(FAMILY_NAMES[f] for f in borrower.families)) or "none"
+    return Refusal(UNFILLED, "PolicyProblem", "builtin:channel",
+                   f"{lender.name} takes requests by {theirs} only, and {borrower.name} has no such "
+                   f"channel (it has: {ours}).")
+
+
+def check_country(directory: Directory, borrower: Institution, lender: Institution) -> Refusal | None:
+    """The lender lends to the borrower's country."""
+    terms = lender.terms
+    if terms is None or terms.lends_to(borrower.country):
+        return None
+    if borrower.country in terms.excluded_countries:
+        message = f"{lender.name} does not lend to {borrower.country}, where {borrower.name} is."
+    else:
+        message = (f"{lender.name} lends to {', '.join(terms.listed_countries)} only; "
+                   f"{borrower.name} is in {borrower.country}.")
+    return Refusal(UNFILLED, "PolicyProblem", "builtin:country", message)
+
+
+# Steps 1 to 4 of the decisions, in the specification's order.
+PAIR_CHECKS: tuple[PairCheck, ...] = (check_active, check_lending, check_partnership, check_channel,
+                                      check_country)
+
+
+def first_refusal(directory: Directory, borrower: Institution, lender: Institution,
+                  checks: tuple[PairCheck, ...] = PAIR_CHECKS) -> Refusal | None:
+    for check in checks:
+        refusal = check(directory, borrower, lender)
+        if refusal is not None:
+            return refusal
+    return None
+
+
+def direction_json(refusal: Refusal | None, channel: dict | str | None) -> dict:
+    """One direction of a partnership as `{ok, channel, rule, message}`."""
+    if refusal is not None:
+        return {"ok": False, "channel": None, "rule": refusal.rule, "message": refusal.message}
+    # The channel says everything about a working direction; a message is for a refusal.
+    return {"ok": True, "channel": channel, "rule": None, "message": None}
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Whether `borrower` can send requests to `lender`, and how."""
+
+    borrower: Institution
+    lender: Institution
+    channel: Channel | None
+    refusal: Refusal | None
+
+    @property
+    def ok(self) -> bool:
+        return self.refusal is None
+
+    def as_json(self) -> dict:
+        return direction_json(self.refusal, self.channel.as_json() if self.channel else None)
+
+
+def flow(directory: Directory, borrower: Institution, lender: Institution) -> Flow:
+    refusal = first_refusal(directory, borrower, lender)
+    return Flow(borrower, lender, None if refusal else usable_channel(borrower, lender), refusal)
+
+
+def _direction(directory: Directory, borrower: Institution, lender: Institution) -> dict:
+    """One direction for the whole graph: like `flow(...).as_json()`, but the channel is named by
+    its method only. The graph holds every pair of the directory, and repeating each lender's
+    channel settings for every partner would multiply its size; they are in the lender's profile."""
+    refusal = first_refusal(directory, borrower, lender, _CHECKS_OF_MUTUAL_PAIRS)
+    return direction_json(refusal, None if refusal else usable_channel(borrower, lender).method)
+
+
+# The graph only pairs mutual partners, so asking again whether they list each other is wasted.
+_CHECKS_OF_MUTUAL_PAIRS = tuple(check for check in PAIR_CHECKS if check is not check_partnership)
+
+
+def partnerships(directory: Directory, institution_id: str, other: str | None = None) -> dict:
+    """The `rsdir partners ID [OTHER]` object: mutual partners with both directions, and who waits.
+
+    With `other`, every list is narrowed to that one library.
+    """
+    def keep(ids: list[str]) -> list[str]:
+        return [i for i in ids if other is None or i == other]
+
+    me = directory.institutions[institution_id]
+    mutual = []
+    for partner_id in keep(directory.mutual_partners(institution_id)):
+        partner = directory.institutions[partner_id]
+        mutual.append({"id": partner_id, "borrow": flow(directory, me, partner).as_json(),
+                       "lend": flow(directory, partner, me).as_json()})
+    return {"id": institution_id, "mutual": mutual,
+            "waiting_on_them": keep(directory.waiting_on_them(institution_id)),
+            "waiting_on_us": keep(directory.waiting_on_us(institution_id))}
+
+
+def graph(directory: Directory) -> dict:
+    """The `rsdir partners --all` object: each institution with its partner lists, and each mutual
+    pair once (`a` < `b` by id) with whether requests flow each way."""
+    institutions, pairs = [], []
+    # The answer is hundreds of thousands of small objects that all stay alive until printed;
+    # cyclic garbage collection would only scan them again and again while they are built.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for institution_id, me in directory.institutions.items():
+            mutual = directory.mutual_partners(institution_id)
+            institutions.append({"id": institution_id, "mutual": mutual,
+                                 "waiting_on_them": directory.waiting_on_them(institution_id),
+                                 "waiting_on_us": directory.waiting_on_us(institution_id)})
+            for partner_id in mutual:
+                if institution_id < partner_id:
+                    partner = directory.institutions[partner_id]
+                    pairs.append({"a": institution_id, "b": partner_id,
+                                  "a_to_b": _direction(directory, me, partner),
+                                  "b_to_a": _direction(directory, partner, me)})
+    finally:
+        if collecting:
+            gc.enable()
+    return {"institutions": institutions, "partnerships": pairs}
+
+
+def _flow_text(direction: dict) -> str:
+    if not direction["ok"]:
+        return f"no [{direction['rule']}]"
+    channel = direction["channel"]
+    return f"yes, by {channel['method'] if isinstance(channel, dict) else channel}"
+
+
+def partnerships_text(entry: dict, names: dict[str, str]) -> str:
+    """The `partners` object of one library as a readable block; `names` maps ids to names."""
+    me = entry["id"]
+    lines = [f"{me}  {names.get(me, '')}".rstrip()]
+    if entry["mutual"]:
+        rows = [("partner", f"{me} -> partner", f"partner -> {me}")]
+        rows += [(m["id"], _flow_text(m["borrow"]), _flow_text(m["lend"])) for m in entry["mutual"]]
+        widths = [max(len(row[i]) for row in rows) for i in range(3)]
+        lines.append(f"  mutual partners ({len(entry['mutual'])}):")
+        lines += ["    " + "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+        for m in entry["mutual"]:
+            for direction in ("borrow", "lend"):
+                if not m[direction]["ok"]:
+                    lines.append(f"    {m['id']} ({direction}): {m[direction]['message']}")
+    else:
+        lines.append("  mutual partners: none")
+    lines.append(f"  waiting on them (listed by {me}, not listing it back): "
+                 f"{', '.join(entry['waiting_on_them']) or 'none'}")
+    lines.append(f"  waiting on us (listing {me}, not listed back): {', '.join(entry['waiting_on_us']) or 'none'}")
+    return "\n".join(lines)
+
+
+def graph_text(document: dict) -> str:
+    """`partners --all` as text: one line per mutual pair, then who is waiting on whom."""
+    rows = [("a", "b", "a -> b", "b -> a")]
+    rows += [(p["a"], p["b"], _flow_text(p["a_to_b"]), _flow_text(p["b_to_a"])) for p in document["partnerships"]]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+    waiting = [f"{entry['id']} waits on {', '.join(entry['waiting_on_them'])}"
+               for entry in document["institutions"] if entry["waiting_on_them"]]
+    lines.append(f"{len(document['partnerships'])} mutual partnerships; "
+                 f"{len(waiting)} institutions list partners that have not listed them back")
+    lines += [f"  {line}" for line in waiting]
+    return "\n".join(lines)
