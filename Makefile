@@ -14,7 +14,7 @@ $(BIN)/rsdir: pyproject.toml
 	touch $@
 
 serve: $(BIN)/rsdir
-	$(BIN)/rsdir validate
+	$(BIN)/rsdir serve
 
 validate: $(BIN)/rsdir
 	$(BIN)/rsdir validate

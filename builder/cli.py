@@ -167,3 +167,243 @@ def new(records_dir: Path, on_date: dt.date | None, **answers) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     click.echo(f"Wrote {display_path(target)}. Check it with: rsdir validate {display_path(target)}")
+
+
+@main.command("check-ownership")
+@click.option("--base", required=True, metavar="REV",
+              help="The revision the change is proposed against (in CI: the pull request's base commit).")
+@click.option("--author", required=True, metavar="LOGIN", help="GitHub login of the change's author.")
+@records_option
+@format_option("text", "json")
+def check_ownership_command(base: str, author: str, records_dir: Path, output_format: str) -> None:
+    """Fail unless AUTHOR may make every record change committed since BASE.
+
+    Each changed, added, deleted or renamed file under the records folder is checked against the
+    maintainers in BASE's version of that record (a new record must list AUTHOR); directory admins,
+    listed in .github/admins.yaml on BASE, may change anything. Uncommitted edits are not checked.
+    """
+    import json
+
+    from .ownership import OwnershipError, check_ownership, valid_login
+
+    if not valid_login(author.removeprefix("@")):
+        raise usage_error(f"`{author}` is not a GitHub login (letters, digits and single hyphens)")
+    try:
+        result = check_ownership(records_dir, base, author.removeprefix("@"))
+    except OwnershipError as err:
+        raise usage_error(str(err)) from None
+    if output_format == "json":
+        click.echo(json.dumps(result.as_json(), indent=2))
+    else:
+        click.echo(result.as_text(), nl=False)
+    sys.exit(EXIT_OK if result.ok else EXIT_FAILED)
+
+
+# --- partnerships and requests: `rsdir partners`, `rsdir check`, `rsdir route` -----------------
+
+def answering_directory(records_dir: Path, on_date: dt.date | None) -> "Directory":  # noqa: F821
+    """The directory that answers requests: built from the valid records, loaded once.
+
+    A directory with errors still answers (a broken record elsewhere should not stop a borrower),
+    but stderr says which files were left out and that the answers may be incomplete.
+    """
+    from .model import Directory
+
+    result = validated(records_dir, on_date)
+    if result.errors:
+        used = {record.document.file for record in result.valid}
+        skipped = sorted({p.file for p in result.errors} - used)
+        flawed = sorted({p.file for p in result.errors} & used)
+        click.echo("rsdir: warning: the records have validation errors (see `rsdir validate`); "
+                   "answers use the valid records only.", err=True)
+        if skipped:
+            click.echo(f"rsdir: warning: skipped: {', '.join(skipped)}", err=True)
+        if flawed:
+            click.echo(f"rsdir: warning: used despite cross-record errors: {', '.join(flawed)}", err=True)
+    return Directory.from_records(result.valid)
+
+
+def json_text(document: dict, *, item_per_line: bool = False) -> str:
+    """Indented JSON; with `item_per_line`, each entry of a top-level list on one line, which keeps
+    answers about thousands of requests or institutions readable, diffable and fast to print."""
+    import json
+
+    if not item_per_line:
+        return json.dumps(document, ensure_ascii=False, indent=2)
+
+    def member(key: str, value) -> str:
+        if isinstance(value, list) and value:
+            items = ",\n".join("    " + json.dumps(item, ensure_ascii=False) for item in value)
+            return f"  {json.dumps(key)}: [\n{items}\n  ]"
+        return f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}"
+
+    return "{\n" + ",\n".join(member(key, value) for key, value in document.items()) + "\n}"
+
+
+def _print_json(document: dict, *, item_per_line: bool = False) -> None:
+    click.echo(json_text(document, item_per_line=item_per_line))
+
+
+@main.command()
+@click.argument("institution", required=False)
+@click.argument("other", required=False)
+@click.option("--all", "whole_graph", is_flag=True, help="Print the partnerships of every institution.")
+@records_option
+@format_option("text", "json")
+@on_option
+def partners(institution: str | None, other: str | None, whole_graph: bool, records_dir: Path,
+             output_format: str, on_date: dt.date | None) -> None:
+    """Partnerships of INSTITUTION (an id or agency id): mutual, waiting, and whether requests flow.
+
+    With OTHER, only the partnership with that library. With --all, every institution.
+    """
+    from .model import UnknownInstitution
+    from .partners import graph, graph_text, partnerships, partnerships_text
+
+    if whole_graph == bool(institution):
+        raise usage_error("give an institution id, or --all for the whole directory")
+    directory = answering_directory(records_dir, on_date)
+    if whole_graph:
+        document = graph(directory)
+        if output_format == "json":
+            _print_json(document, item_per_line=True)
+        else:
+            click.echo(graph_text(document))
+        return
+    try:
+        me = directory.resolve(institution)
+        partner = directory.resolve(other) if other else None
+    except UnknownInstitution as err:
+        raise usage_error(str(err)) from None
+    document = partnerships(directory, me.id, partner.id if partner else None)
+    if output_format == "json":
+        _print_json(document)
+    else:
+        click.echo(partnerships_text(document, {i.id: i.name for i in directory.institutions.values()}))
+
+
+@main.command()
+@click.argument("request_files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@records_option
+@format_option("text", "json")
+@on_option
+def check(request_files: tuple[Path, ...], records_dir: Path, output_format: str,
+          on_date: dt.date | None) -> None:
+    """The decision for each REQUEST file: accept, unfilled or retry, with the reason.
+
+    A request's own `date` wins over --on and today. Exit status: 0 all accepted, 1 any not
+    accepted, 2 any request file unreadable, invalid or naming an unknown library (the other
+    files are still answered).
+    """
+    from .decide import decide
+    from .requests import RequestError, load_request, resolve_parties
+
+    directory = answering_directory(records_dir, on_date)
+    decisions, problems = [], []
+    for path in request_files:
+        try:
+            request, document = load_request(path)
+            borrower, lender = resolve_parties(directory, request, document, need_lender=True)
+        except RequestError as err:
+            problems.extend(err.problems)
+            for problem in err.problems:
+                click.echo(problem.as_text(), err=True)
+            continue
+        decisions.append(decide(directory, request, borrower, lender, today(on_date)))
+    if output_format == "json":
+        document = {"results": [decision.as_json() for decision in decisions]}
+        if problems:
+            document["problems"] = [problem.as_json() for problem in problems]
+        _print_json(document, item_per_line=True)
+    else:
+        blocks = [decision.as_text() for decision in decisions]
+        accepted = sum(decision.accepted for decision in decisions)
+        blocks.append(f"{len(request_files)} request file(s): {accepted} accepted, "
+                      f"{len(decisions) - accepted} not accepted, "
+                      f"{len(request_files) - len(decisions)} could not be checked")
+        click.echo("\n\n".join(blocks))
+    if problems:
+        sys.exit(EXIT_USAGE)
+    sys.exit(EXIT_OK if all(decision.accepted for decision in decisions) else EXIT_FAILED)
+
+
+@main.command()
+@click.argument("request_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--all", "with_refused", is_flag=True, help="Also list the lenders that would refuse, and why.")
+@records_option
+@format_option("text", "json")
+@on_option
+def route(request_file: Path, with_refused: bool, records_dir: Path, output_format: str,
+          on_date: dt.date | None) -> None:
+    """Every lender that would accept REQUEST, best first.
+
+    Ranked by a confirmed pod shared with the borrower, then lower fee, fewer days to respond,
+    same country, id. The request's `lender` field, if any, is not used. Exit status: 0 at least
+    one lender, 1 none, 2 the request file is unreadable or invalid.
+    """
+    from . import route as routing
+    from .requests import RequestError, load_request, resolve_parties
+
+    directory = answering_directory(records_dir, on_date)
+    try:
+        request, document = load_request(request_file)
+        borrower, _ = resolve_parties(directory, request, document, need_lender=False)
+    except RequestError as err:
+        for problem in err.problems:
+            click.echo(problem.as_text(), err=True)
+        raise usage_error(f"{display_path(request_file)} cannot be routed; fix the problems above") from None
+    result = routing.route(directory, request, borrower, today(on_date), with_refused=with_refused)
+    if output_format == "json":
+        _print_json(result.as_json(with_refused=with_refused))
+    else:
+        click.echo(result.as_text(with_refused=with_refused))
+    sys.exit(EXIT_OK if result.lenders else EXIT_FAILED)
+
+
+@main.command()
+@records_option
+@click.option("--out", default="site", show_default=True, type=click.Path(path_type=Path),
+              help="Folder to build the site into; replaced only when the whole build succeeds.")
+@click.option("--config", "config_file", default="mkdocs.yml", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="The site configuration.")
+def build(records_dir: Path, out: Path, config_file: Path) -> None:
+    """Validate the records, then build the static site and the feed into --out."""
+    from .build import BuildFailed, BuildRefused, build_site
+
+    result = validated(records_dir)
+    if result.errors:
+        click.echo(report.as_text(result.errors, len(result.loaded.records)), nl=False, err=True)
+        click.echo(f"rsdir: not built: fix the errors above first; {display_path(out)} is unchanged", err=True)
+        sys.exit(EXIT_FAILED)
+    try:
+        built = build_site(config_file, records_dir, out)
+    except BuildRefused as err:
+        raise usage_error(str(err))
+    except BuildFailed as err:
+        click.echo(f"rsdir: the site could not be built: {err}; {display_path(out)} is unchanged", err=True)
+        sys.exit(EXIT_FAILED)
+    click.echo(f"Built the site into {display_path(built)}.")
+
+
+@main.command()
+@records_option
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
+              help="Port on 127.0.0.1 to serve the preview on.")
+@click.option("--config", "config_file", default="mkdocs.yml", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="The site configuration.")
+def serve(records_dir: Path, port: int, config_file: Path) -> None:
+    """Build the site and serve it on 127.0.0.1 for preview, rebuilding when a file changes."""
+    from .build import BuildFailed, BuildRefused, serve_site
+
+    result = validated(records_dir)
+    if result.errors:
+        click.echo(report.as_text(result.errors, len(result.loaded.records)), nl=False, err=True)
+        click.echo("rsdir: not served: fix the errors above first", err=True)
+        sys.exit(EXIT_FAILED)
+    try:
+        serve_site(config_file, records_dir, port)
+    except BuildRefused as err:
+        raise usage_error(str(err))
+    except BuildFailed as err:
+        click.echo(f"rsdir: the site could not be built: {err}", err=True)
+        sys.exit(EXIT_FAILED)

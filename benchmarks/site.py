@@ -1,0 +1,111 @@
+"""How long the site build takes for a large directory, against a bare mkdocs build of the same
+pages, and how much memory it needs.
+
+    .venv/bin/python benchmarks/site.py [--sizes 1000,10000]
+
+For each size a synthetic directory is generated (benchmarks/synth.py), then measured:
+- `rsdir build`: validation, page generation, mkdocs, the feed and the directory index;
+- a bare `mkdocs build` of the same generated Markdown pages, copied into a plain docs folder with
+  the same theme, plugins and extensions but no hook: what mkdocs costs on its own.
+The overhead is (rsdir build − bare mkdocs) / bare mkdocs. Each build runs as its own process;
+its peak memory is that process's maximum resident set size. Output goes to benchmarks/out/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+from synth import generate  # noqa: E402
+
+from builder import site  # noqa: E402
+from builder.mkdocs_hook import load_schemas  # noqa: E402
+from builder.model import Directory  # noqa: E402
+from builder.validate import validate_directory  # noqa: E402
+
+BIN = Path(sys.executable).parent
+
+
+def measured(command: list[str], **kwargs) -> tuple[float, int]:
+    """Wall seconds and peak resident memory (bytes) of one child process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, **kwargs)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    errors = process.stderr.read().decode(errors="replace") if process.stderr else ""
+    if status != 0:
+        raise SystemExit(f"`{' '.join(command)}` failed:\n{errors[-3000:]}")
+    return elapsed, usage.ru_maxrss * 1024    # Linux reports kilobytes
+
+
+def bare_mkdocs_project(records: Path, folder: Path) -> Path:
+    """The generated pages as plain Markdown files with a hook-free mkdocs.yml."""
+    docs = folder / "docs"
+    shutil.rmtree(folder, ignore_errors=True)
+    shutil.copytree(ROOT / "site_src", docs, ignore=shutil.ignore_patterns("examples"))
+    validation = validate_directory(records, dt.date.today())
+    pages = site.build_pages(Directory.from_records(validation.valid), load_schemas(ROOT))
+    for path, page in pages.items():
+        target = docs / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(f"---\ntitle: {json.dumps(page.title)}\n---\n{page.body}", encoding="utf-8")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("docs_dir: site_src", "docs_dir: docs").replace("hooks:\n  - builder/mkdocs_hook.py\n", "")
+    (folder / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return folder / "mkdocs.yml"
+
+
+def size(path: Path) -> int:
+    return path.stat().st_size if path.is_file() else 0
+
+
+def measure(n: int, out: Path) -> dict:
+    records = out / f"dir-{n}" / "records"
+    if not records.is_dir():
+        generate(records, n)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1790000000"}
+    built = out / f"site-{n}"
+    total, peak = measured([str(BIN / "rsdir"), "build", "--records", str(records), "--out", str(built)],
+                           cwd=ROOT, env=env)
+    bare_config = bare_mkdocs_project(records, out / f"bare-{n}")
+    bare, bare_peak = measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(bare_config),
+                                "-d", str(out / f"bare-{n}" / "site")], cwd=ROOT, env=env)
+    return {
+        "institutions": n,
+        "rsdir_build_seconds": round(total, 1),
+        "bare_mkdocs_seconds": round(bare, 1),
+        "overhead": round((total - bare) / bare, 3),
+        "rsdir_build_peak_mb": round(peak / 2**20),
+        "bare_mkdocs_peak_mb": round(bare_peak / 2**20),
+        "search_index_mb": round(size(built / "search" / "search_index.json") / 2**20, 2),
+        "feed_directory_json_mb": round(size(built / "feed" / "v1" / "directory.json") / 2**20, 2),
+        "directory_index_mb": round(size(built / "assets" / "directory-index.json") / 2**20, 2),
+        "pages": sum(1 for _ in built.rglob("index.html")),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated directory sizes")
+    parser.add_argument("--out", type=Path, default=HERE / "out")
+    arguments = parser.parse_args()
+    arguments.out.mkdir(parents=True, exist_ok=True)
+    for n in (int(part) for part in arguments.sizes.split(",")):
+        print(json.dumps(measure(n, arguments.out)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,397 @@
+"""The generated pages of the site: one per institution, pod and country, the country overview,
+the field reference and the summary on the home page, as Markdown files for the site engine.
+
+Pure: a `Directory` (and the JSON Schemas) in, `{relative path: GeneratedPage}` out. Every page
+body is one block of HTML rendered by Jinja2 with autoescaping, so text from a record is escaped
+before it reaches the page and never passes through the Markdown parser as Markdown: Markdown
+hands a block of HTML through untouched. Page titles travel separately (`GeneratedPage.title`,
+plain text) so that whoever prints them escapes them once.
+
+Links between pages are relative and assume directory URLs (`institutions/<id>.md` is served
+at `institutions/<id>/`), which is how the site is configured.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from posixpath import relpath
+from urllib.parse import urlsplit
+
+import jinja2
+import pycountry
+
+from .model import CHANNEL_FAMILY, FAMILY_NAMES, Directory, Institution, Pod
+
+ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
+COUNTRY_PATTERN = re.compile(r"[A-Z]{2}")
+SAFE_LINK_SCHEMES = ("https", "mailto")
+
+CHANNEL_LABELS = {
+    "alma": "Alma-to-Alma (Alma resource sharing)",
+    "iso18626": "ISO 18626 over HTTPS",
+    "illiad": "ILLiad (through its ISO 18626 component)",
+    "iso-ill": "ISO ILL (ISO 10160/10161) over TCP",
+    "email": "Email",
+}
+ROLE_LABELS = {
+    "lending": "Lending", "borrowing": "Borrowing", "billing": "Billing",
+    "returns": "Returns", "general": "General", "technical": "Technical",
+}
+
+
+class UnsafePageName(ValueError):
+    """A page name built from something that is not a validated id: refuse rather than write it."""
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    title: str   # plain text, not escaped: the page engine escapes it where it prints it
+    body: str    # the Markdown file: a single block of already escaped HTML
+
+
+def checked_id(value: str) -> str:
+    """An id that is safe as a file name; records passed validation, so failing here is a bug."""
+    if not isinstance(value, str) or not ID_PATTERN.fullmatch(value):
+        raise UnsafePageName(f"`{value!r}` is not a directory id; no page is written for it")
+    return value
+
+
+def checked_country(code: str) -> str:
+    if not isinstance(code, str) or not COUNTRY_PATTERN.fullmatch(code):
+        raise UnsafePageName(f"`{code!r}` is not a country code; no page is written for it")
+    return code
+
+
+def institution_path(institution_id: str) -> str:
+    return f"institutions/{checked_id(institution_id)}.md"
+
+
+def pod_path(pod_id: str) -> str:
+    return f"pods/{checked_id(pod_id)}.md"
+
+
+def country_path(code: str) -> str:
+    return f"countries/{checked_country(code).lower()}.md"
+
+
+COUNTRIES_PATH = "countries/index.md"
+REFERENCE_PATH = "reference.md"
+
+
+def page_url(path: str) -> str:
+    """Where a Markdown page is served, relative to the site root (directory URLs)."""
+    stem = path.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("/index") + "/"
+
+
+def link(here: str, target: str) -> str:
+    """A relative link from page `here` to a page (`*.md`) or a file (anything else)."""
+    base = page_url(here) or "."
+    destination = page_url(target) if target.endswith(".md") else target
+    relative = relpath(destination or ".", base)
+    if target.endswith(".md"):
+        relative = "./" if relative == "." else relative + "/"
+    return relative
+
+
+def safe_url(url: object) -> str | None:
+    """The URL if it is one we link to (https or mailto); None for anything else."""
+    if not isinstance(url, str):
+        return None
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return url.strip() if scheme in SAFE_LINK_SCHEMES else None
+
+
+@cache
+def country_name(code: str) -> str:
+    country = pycountry.countries.get(alpha_2=code)
+    if country is None:
+        return code
+    return getattr(country, "common_name", None) or country.name
+
+
+def city_of(institution: Institution) -> str | None:
+    """The city people know the institution by: of its shipping address, else of the first."""
+    addresses = institution.record.get("addresses", [])
+    for address in addresses:
+        if "shipping" in address.get("purpose", []):
+            return address["city"]
+    return addresses[0]["city"] if addresses else None
+
+
+def services_of(institution: Institution) -> list[str]:
+    lending = institution.lending or {}
+    return [service for service in ("loan", "copy") if service in lending]
+
+
+def paragraphs(text: str) -> list[str]:
+    """Paragraphs of a plain-text field. Folded YAML (`>-`) turns each empty line into a single
+    line break, so without empty lines every remaining line break starts a paragraph."""
+    separator = r"\n\s*\n" if re.search(r"\n\s*\n", text) else r"\n"
+    return [block.strip() for block in re.split(separator, text) if block.strip()]
+
+
+def amount(value: float | int) -> str:
+    """A fee as people write it: whole amounts without decimals, others with two (5, 2.50)."""
+    return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
+
+
+def _join(words: Iterable[str], last: str = "or") -> str:
+    words = list(words)
+    if len(words) <= 1:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {last} {words[-1]}"
+
+
+def _countries_in_words(codes: Iterable[str]) -> str:
+    return _join([country_name(code) for code in codes], "and")
+
+
+def lends_to_in_words(lending: Mapping) -> str:
+    countries = lending.get("countries", [])
+    excluded = lending.get("exclude_countries", [])
+    said = "every country" if "*" in countries else _countries_in_words(countries)
+    if excluded:
+        said += f" except {_countries_in_words(excluded)}"
+    return said
+
+
+def rule_in_words(rule: Mapping, currency: str | None) -> str:
+    """A rejection rule as one sentence a librarian can read (the reason code is shown apart)."""
+    when = rule.get("when", {})
+    service = {"Loan": "Loan requests", "Copy": "Copy requests"}.get(when.get("service_type"), "Requests")
+    parts = [service]
+    if "publication_type" in when:
+        parts.append(f"for {_join(when['publication_type'])}")
+    if "item_format" in when:
+        parts.append(f"in the format {_join(when['item_format'])}")
+    if "published_within_years" in when:
+        years = when["published_within_years"]
+        parts.append(f"published in the last {years} year{'s' if years != 1 else ''}")
+    if "published_before" in when:
+        parts.append(f"published before {when['published_before']}")
+    if "requester_country" in when:
+        parts.append(f"from libraries in {_countries_in_words(when['requester_country'])}")
+    if "service_level" in when:
+        parts.append(f"at the service level {_join(when['service_level'])}")
+    if "need_before_within_days" in when:
+        parts.append(f"needed within {when['need_before_within_days']} days")
+    if "pages_over" in when:
+        parts.append(f"for more than {when['pages_over']} pages")
+    if "max_cost_below" in when:
+        parts.append(f"offering to pay less than {when['max_cost_below']} {currency or ''}".rstrip())
+    verb = ("are refused" if rule.get("outcome") == "unfilled"
+            else "are sent back so the borrower can change them")
+    sentence = " ".join(parts) + f" {verb}"
+    unless = rule.get("unless", {})
+    exempt = list(unless.get("requester", [])) + [f"members of the pod {p}" for p in unless.get("requester_pod", [])]
+    if exempt:
+        sentence += f", except from {_join(exempt, 'and')}"
+    return sentence + "."
+
+
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("builder", "templates"),
+        autoescape=True,                 # every value a template prints is escaped...
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    # ...and nothing a record says is ever compiled as a template: records only fill the context.
+    environment.filters["safe_url"] = safe_url
+    environment.filters["country_name"] = country_name
+    environment.filters["amount"] = amount
+    environment.globals.update(
+        link=link, institution_path=institution_path, pod_path=pod_path, country_path=country_path,
+        channel_labels=CHANNEL_LABELS, role_labels=ROLE_LABELS, family_names=FAMILY_NAMES,
+        channel_family=CHANNEL_FAMILY, rule_in_words=rule_in_words, paragraphs=paragraphs,
+        lends_to_in_words=lends_to_in_words, city_of=city_of, services_of=services_of,
+        COUNTRIES_PATH=COUNTRIES_PATH,
+    )
+    return environment
+
+
+_ENVIRONMENT = _environment()
+
+
+def _render(template: str, **context) -> str:
+    html = _ENVIRONMENT.get_template(template).render(**context)
+    # A blank line could end the HTML block early for a Markdown parser; there is no <pre> in
+    # the templates, so dropping blank lines changes nothing in the page.
+    return "\n".join(line for line in html.splitlines() if line.strip()) + "\n"
+
+
+def _names(directory: Directory, ids: Iterable[str]) -> list[tuple[str, str]]:
+    return [(i, directory.institutions[i].name) for i in ids if i in directory.institutions]
+
+
+def institution_page(directory: Directory, institution: Institution) -> GeneratedPage:
+    here = institution_path(institution.id)
+    confirmed = directory.confirmed_pods.get(institution.id, frozenset())
+    pods = [(pod_id, directory.pods[pod_id].name if pod_id in directory.pods else None, pod_id in confirmed)
+            for pod_id in institution.listed_pods]
+    body = _render(
+        "institution.html.j2", here=here, institution=institution, record=institution.record,
+        country=country_name(institution.country), city=city_of(institution), pods=pods,
+        mutual=_names(directory, directory.mutual_partners(institution.id)),
+        waiting_on_them=_names(directory, directory.waiting_on_them(institution.id)),
+        waiting_on_us=_names(directory, directory.waiting_on_us(institution.id)),
+        feed_json=f"feed/v1/institutions/{checked_id(institution.id)}.json",
+        alma_json=f"feed/v1/alma/{checked_id(institution.id)}.json",
+    )
+    return GeneratedPage(institution.name, body)
+
+
+def pod_page(directory: Directory, pod: Pod) -> GeneratedPage:
+    here = pod_path(pod.id)
+    confirmed = directory.pod_members.get(pod.id, frozenset())
+    listed = set(pod.listed_members)
+    claiming = sorted(i.id for i in directory.institutions.values() if pod.id in i.listed_pods)
+    body = _render(
+        "pod.html.j2", here=here, pod=pod, record=pod.record,
+        confirmed=_names(directory, sorted(confirmed)),
+        # The pod lists them, but they have not listed the pod (or are not in the directory).
+        listed_only=sorted(m for m in listed if m not in confirmed),
+        known=set(directory.institutions),
+        # They list the pod, but the pod does not list them.
+        claiming_only=_names(directory, [i for i in claiming if i not in listed]),
+        feed_json=f"feed/v1/pods/{checked_id(pod.id)}.json",
+    )
+    return GeneratedPage(pod.name, body)
+
+
+def _by_country(directory: Directory) -> dict[str, list[Institution]]:
+    grouped: dict[str, list[Institution]] = {}
+    for institution in directory.institutions.values():
+        grouped.setdefault(institution.country, []).append(institution)
+    return {code: grouped[code] for code in sorted(grouped, key=lambda c: (country_name(c), c))}
+
+
+def country_page(code: str, institutions: list[Institution]) -> GeneratedPage:
+    here = country_path(code)
+    ordered = sorted(institutions, key=lambda i: (i.name.casefold(), i.id))
+    body = _render("country.html.j2", here=here, code=code, country=country_name(code), institutions=ordered)
+    return GeneratedPage(f"Libraries in {country_name(code)}", body)
+
+
+def countries_page(by_country: Mapping[str, list[Institution]]) -> GeneratedPage:
+    rows = [(code, country_name(code), len(members), sum(1 for i in members if i.lending and i.active))
+            for code, members in by_country.items()]
+    body = _render("countries.html.j2", here=COUNTRIES_PATH, rows=rows)
+    return GeneratedPage("Institutions by country", body)
+
+
+def home_summary(directory: Directory, last_updated: str) -> str:
+    """The numbers on the home page: institutions by country and by service, and the last change."""
+    by_country = _by_country(directory)
+    active = [i for i in directory.institutions.values() if i.active]
+    services = Counter(service for institution in active for service in services_of(institution))
+    methods = Counter(channel.method for institution in active for channel in institution.channels[:1])
+    return _render(
+        "home_summary.html.j2", here="index.md", last_updated=last_updated,
+        total=len(directory.institutions), active=len(active), pods=len(directory.pods),
+        countries=[(code, country_name(code), len(members)) for code, members in by_country.items()],
+        loan=services["loan"], copy=services["copy"],
+        borrowing=sum(1 for i in active if i.borrowing_enabled),
+        methods=[(CHANNEL_LABELS[m], methods[m]) for m in CHANNEL_LABELS if methods[m]],
+    )
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    path: str
+    type: str
+    required: bool
+    description: str
+    allowed: tuple[str, ...]
+
+
+def _resolve(schema: Mapping, node: Mapping) -> Mapping:
+    """Follow local `$ref`s, keeping the referring node's own description when it has one."""
+    while "$ref" in node and str(node["$ref"]).startswith("#/$defs/"):
+        target = schema["$defs"][node["$ref"].removeprefix("#/$defs/")]
+        merged = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+        node = merged
+    return node
+
+
+def _type_of(schema: Mapping, node: Mapping) -> str:
+    if "enum" in node:
+        return "one of the allowed values"
+    if "const" in node:
+        return "fixed value"
+    kind = node.get("type")
+    if kind == "array":
+        items = _resolve(schema, node.get("items", {}))
+        return f"list of {_type_of(schema, items) if items else 'values'}"
+    if isinstance(kind, list):
+        return " or ".join(kind)
+    if "oneOf" in node or "anyOf" in node:
+        return " or ".join(sorted({_type_of(schema, _resolve(schema, o))
+                                   for o in node.get("oneOf", node.get("anyOf", []))}))
+    return kind or "any"
+
+
+def _allowed(schema: Mapping, node: Mapping) -> tuple[str, ...]:
+    if "enum" in node:
+        return tuple(str(v) for v in node["enum"])
+    if node.get("type") == "array":
+        return _allowed(schema, _resolve(schema, node.get("items", {})))
+    return ()
+
+
+def field_rows(schema: Mapping) -> list[FieldRow]:
+    """Every property of a schema, depth first, with dotted paths (`lending.loan.fee`)."""
+    rows: list[FieldRow] = []
+
+    def walk(node: Mapping, prefix: str, depth: int) -> None:
+        node = _resolve(schema, node)
+        if node.get("type") == "array" and "properties" not in node:
+            items = _resolve(schema, node.get("items", {}))
+            if "properties" in items:
+                walk(items, prefix + "[]", depth)
+            return
+        required = set(node.get("required", []))
+        for name, child in node.get("properties", {}).items():
+            child = _resolve(schema, child)
+            path = f"{prefix}.{name}" if prefix else name
+            rows.append(FieldRow(path, _type_of(schema, child), name in required,
+                                 str(child.get("description", "")), _allowed(schema, child)))
+            if depth < 6:
+                walk(child, path, depth + 1)
+
+    walk(schema, "", 0)
+    return rows
+
+
+def reference_page(schemas: Mapping[str, Mapping]) -> GeneratedPage:
+    """The field reference, from the descriptions in the JSON Schemas (their single source)."""
+    sections = [(name, schema.get("title", name), schema.get("description", ""), field_rows(schema))
+                for name, schema in schemas.items()]
+    body = _render("reference.html.j2", here=REFERENCE_PATH, sections=sections)
+    return GeneratedPage("Field reference", body)
+
+
+def build_pages(directory: Directory, schemas: Mapping[str, Mapping] | None = None) -> dict[str, GeneratedPage]:
+    """Every generated page of the site, keyed by its path under the docs folder, in sorted order."""
+    pages: dict[str, GeneratedPage] = {}
+    for institution in directory.institutions.values():
+        pages[institution_path(institution.id)] = institution_page(directory, institution)
+    for pod in directory.pods.values():
+        pages[pod_path(pod.id)] = pod_page(directory, pod)
+    by_country = _by_country(directory)
+    for code, members in by_country.items():
+        pages[country_path(code)] = country_page(code, members)
+    pages[COUNTRIES_PATH] = countries_page(by_country)
+    if schemas:
+        pages[REFERENCE_PATH] = reference_page(schemas)
+    return dict(sorted(pages.items()))

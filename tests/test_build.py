@@ -1,0 +1,216 @@
+"""`rsdir build` and the mkdocs hook end to end: real records, real git repositories, real mkdocs."""
+
+from __future__ import annotations
+
+import hashlib
+import html.parser
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from builder.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
+CONFIG = ROOT / "mkdocs.yml"
+
+
+def committed_records(tmp_path: Path, source: Path) -> Path:
+    """A copy of `source` as `records/` in a fresh git repository with one commit."""
+    repo = tmp_path / "repo"
+    shutil.copytree(source, repo / "records")
+    env = {**os.environ, "GIT_AUTHOR_DATE": "2026-10-20T12:00:00Z", "GIT_COMMITTER_DATE": "2026-10-20T12:00:00Z"}
+    for args in (["init", "-q"], ["add", "records"],
+                 ["-c", "user.name=Test", "-c", "user.email=test@example.org", "commit", "-q", "-m", "records"]):
+        subprocess.run(["git", *args], cwd=repo, check=True, env=env)
+    return repo / "records"
+
+
+def build(records: Path, out: Path):
+    result = CliRunner().invoke(main, ["build", "--records", str(records), "--out", str(out),
+                                       "--config", str(CONFIG)])
+    return result
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("sample")
+    records = committed_records(tmp, ROOT / "records")
+    result = build(records, tmp / "site")
+    assert result.exit_code == 0, result.output
+    return tmp / "site"
+
+
+def test_build_writes_pages_feed_and_directory_index(sample_site):
+    assert (sample_site / "institutions" / "de-nordbib" / "index.html").is_file()
+    assert (sample_site / "pods" / "euro-scholar" / "index.html").is_file()
+    assert (sample_site / "countries" / "de" / "index.html").is_file()
+    assert (sample_site / "reference" / "index.html").is_file()
+    directory = json.loads((sample_site / "feed" / "v1" / "directory.json").read_bytes())
+    assert len(directory["institutions"]) == 15
+    assert (sample_site / "feed" / "v1" / "alma" / "de-nordbib.json").is_file()
+    assert (sample_site / "assets" / "directory-index.json").is_file()
+    home = (sample_site / "index.html").read_text(encoding="utf-8")
+    assert "15 institutions (14 active) in 11 countries" in home
+    assert "Last updated 2026-10-20" in home          # the commit date, not the clock
+    assert '<a href="countries/de/">Germany</a></td><td>2</td>' in home
+
+
+def test_institution_page_title_and_links(sample_site):
+    page = (sample_site / "institutions" / "de-nordbib" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Nordhafen State and University Library - Open Resource Sharing Directory</title>" in page
+    assert '<a href="../../feed/v1/institutions/de-nordbib.json">' in page
+    assert (sample_site / "feed" / "v1" / "institutions" / "de-nordbib.json").is_file()
+
+
+def test_generated_pages_stay_out_of_the_navigation(sample_site):
+    page = (sample_site / "countries" / "index.html").read_text(encoding="utf-8")
+    assert "institutions/de-nordbib/" not in page.split('<div class="rsd-page')[0]
+
+
+def test_search_finds_an_institution_by_name_city_isil_and_oclc(sample_site):
+    index = json.loads((sample_site / "search" / "search_index.json").read_bytes())
+    entry = next(doc for doc in index["docs"] if doc["location"] == "institutions/de-nordbib/")
+    searchable = entry["title"] + " " + entry["text"]
+    for term in ("Nordhafen State and University Library", "Nordhafen", "DE-Nb1", "ZNHB1"):
+        assert term in searchable
+
+
+def test_two_builds_of_one_commit_are_byte_identical(tmp_path):
+    records = committed_records(tmp_path, ROOT / "records")
+    epoch_before = os.environ.get("SOURCE_DATE_EPOCH")
+    assert build(records, tmp_path / "first").exit_code == 0
+    assert build(records, tmp_path / "second").exit_code == 0
+    first, second = digests(tmp_path / "first"), digests(tmp_path / "second")
+    assert "sitemap.xml.gz" in first and "search/search_index.json" in first
+    assert first == second
+    assert os.environ.get("SOURCE_DATE_EPOCH") == epoch_before   # the build does not leak its date
+
+
+def test_failed_build_leaves_previous_output_untouched(tmp_path):
+    records = committed_records(tmp_path, ROOT / "records")
+    out = tmp_path / "site"
+    assert build(records, out).exit_code == 0
+    before = digests(out)
+    broken = records / "institutions" / "de" / "de-nordbib.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("status: active", "status: sleeping"),
+                      encoding="utf-8")
+    result = build(records, out)
+    assert result.exit_code == 1
+    assert "de-nordbib.yaml:4:" in result.output and "$.status" in result.output
+    assert "is unchanged" in result.output
+    assert digests(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["repo", "site"]   # no staging folder left
+
+
+@pytest.mark.parametrize("out", [".", "records", "site_src/generated"])
+def test_build_refuses_an_output_folder_it_would_damage(tmp_path, monkeypatch, out):
+    monkeypatch.chdir(ROOT)
+    result = CliRunner().invoke(main, ["build", "--out", out])
+    assert result.exit_code == 2
+    assert "choose another output folder" in result.output
+
+
+def test_build_refuses_to_replace_a_folder_that_is_not_a_site(tmp_path):
+    out = tmp_path / "documents"
+    out.mkdir()
+    (out / "thesis.pdf").write_bytes(b"keep me")
+    result = build(ROOT / "records", out)
+    assert result.exit_code == 2
+    assert (out / "thesis.pdf").read_bytes() == b"keep me"
+
+
+class _Markup(html.parser.HTMLParser):
+    """Every element, attribute and text of a page, entities decoded."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict]] = []
+        self.open: list[str] = []
+        self.texts: list[tuple[tuple[str, ...], str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+        self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in self.open:
+            while self.open.pop() != tag:
+                pass
+
+    def handle_data(self, data):
+        self.texts.append((tuple(self.open), data))
+
+
+def parsed(path: Path) -> _Markup:
+    markup = _Markup()
+    markup.feed(path.read_text(encoding="utf-8"))
+    return markup
+
+
+def test_hostile_records_put_no_markup_into_the_site(tmp_path):
+    records = committed_records(tmp_path, HOSTILE)
+    out = tmp_path / "site"
+    result = build(records, out)
+    assert result.exit_code == 0, result.output
+    pages = sorted(out.rglob("*.html"))
+    assert len(pages) > 5
+    for page in pages:
+        markup = parsed(page)
+        for tag, attrs in markup.elements:
+            assert tag not in ("img", "iframe"), (page, tag, attrs)
+            for name, value in attrs.items():
+                assert not name.startswith("on"), (page, tag, attrs)
+                assert not (value or "").strip().lower().startswith("javascript:"), (page, tag, attrs)
+                if tag == "meta":
+                    assert "alert" not in (value or ""), (page, attrs)
+        for where, text in markup.texts:
+            if "script" in where:
+                assert "alert" not in text, (page, text)
+            if where and where[-1] in ("strong", "em", "b", "i"):
+                assert text not in ("bold", "em", "1", "AUTH"), (page, where, text)
+    hostile = parsed(out / "institutions" / "de-hostile" / "index.html")
+    name = ("<script>alert(1)</script> \"><img src=x onerror=alert(1)> {{ 7*7 }} **bold** "
+            "&lt;script&gt;")
+    title = "".join(text for where, text in hostile.texts if where and where[-1] == "title")
+    assert title == f"{name} - Open Resource Sharing Directory"
+    heading = "".join(text for where, text in hostile.texts if where and where[-1] == "h1")
+    assert heading == name
+    topic = [text.strip() for where, text in hostile.texts if "span" in where and text.strip() == name]
+    assert topic, "the header shows the name as text"
+    index = (out / "search" / "search_index.json").read_text(encoding="utf-8")
+    assert "<script>" not in index and "<img" not in index
+
+
+def test_plain_mkdocs_build_works_too(tmp_path):
+    out = tmp_path / "plain"
+    env = {**os.environ, "RSDIR_RECORDS": str(ROOT / "records"), "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(CONFIG), "-d", str(out)],
+                          cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert (out / "institutions" / "us-lakeside" / "index.html").is_file()
+    assert (out / "feed" / "v1" / "directory.json").is_file()
+    assert not list((ROOT / "site_src").rglob("de-nordbib*")), "nothing generated lands in site_src/"
+
+
+def test_plain_mkdocs_build_fails_on_invalid_records(tmp_path):
+    records = tmp_path / "records"
+    shutil.copytree(ROOT / "records", records)
+    broken = records / "pods" / "euro-scholar.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("name:", "nmae:"), encoding="utf-8")
+    env = {**os.environ, "RSDIR_RECORDS": str(records), "NO_MKDOCS_2_WARNING": "1"}
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(CONFIG), "-d",
+                           str(tmp_path / "out")], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode != 0
+    assert "euro-scholar.yaml" in done.stderr and "Traceback" not in done.stderr
