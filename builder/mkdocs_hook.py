@@ -78,12 +78,14 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         history = read_history(folder)
     except HistoryError as err:
         raise PluginError(str(err)) from None
-    # Validation compares dates with "today"; the build's own date keeps a rebuild identical.
-    directory = build_directory(folder, history.generated_at.date())
+    # Validation and the pages' "upcoming closures" compare with "today"; the build's own date
+    # (from git) keeps a rebuild of the same commit identical.
+    build_day = history.generated_at.date()
+    directory = build_directory(folder, build_day)
     # mkdocs dates the sitemap and the gzip header of sitemap.xml.gz with SOURCE_DATE_EPOCH;
     # pinning it to the history's date is what makes two builds of one commit byte-identical.
     os.environ["SOURCE_DATE_EPOCH"] = str(int(history.generated_at.timestamp()))
-    pages = site.build_pages(directory, load_schemas(project_root(config)))
+    pages = site.build_pages(directory, load_schemas(project_root(config)), today=build_day)
     # Looked up once: mkdocs rebuilds its path index after every append, so asking it per page
     # would make adding 10,000 pages quadratic.
     hand_written = {file.src_uri for file in files}

@@ -13,6 +13,7 @@ at `institutions/<id>/`), which is how the site is configured.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -165,6 +166,63 @@ def lends_to_in_words(lending: Mapping) -> str:
     return said
 
 
+def fee_in_words(terms: Mapping, currency: str | None) -> str | None:
+    """A service's fee with its currency ("5 EUR"), "free", or None when the record says nothing."""
+    if "fee" not in terms:
+        return None
+    if not terms["fee"]:
+        return "free"
+    return f"{amount(terms['fee'])} {currency or ''}".rstrip()
+
+
+def exchange_in_words(institution: Institution) -> str:
+    """Which way requests flow for the institution, in a few words."""
+    if not institution.active:
+        return "listed, but takes part in no exchange"
+    lends, borrows = bool(institution.lending), institution.borrowing_enabled
+    if lends and borrows:
+        return "lends and borrows"
+    if lends:
+        return "lends, does not borrow"
+    return "borrows, does not lend" if borrows else "neither lends nor borrows"
+
+
+@dataclass(frozen=True)
+class Identifier:
+    label: str                  # "ISIL", "OCLC", an authority named in the record...
+    value: str
+    title: str | None = None    # the label spelled out, for an <abbr>
+    url: str | None = None      # where the identifier resolves, if anywhere
+
+
+def identifiers_of(institution: Institution) -> list[Identifier]:
+    """The institution's identifiers in the order librarians look for them: ISIL, OCLC, ROR."""
+    ids = institution.record.get("identifiers", {})
+    found: list[Identifier] = []
+    if ids.get("isil"):
+        found.append(Identifier("ISIL", ids["isil"], "International Standard Identifier for Libraries"))
+    if ids.get("oclc"):
+        found.append(Identifier("OCLC", ids["oclc"], "OCLC symbol"))
+    if ids.get("ror"):
+        ror = ids["ror"].removeprefix("https://ror.org/")
+        found.append(Identifier("ROR", ror, "Research Organization Registry", f"https://ror.org/{ror}"))
+    if ids.get("alma"):
+        found.append(Identifier("Alma", ids["alma"], "Alma institution code"))
+    found.extend(Identifier(other["authority"], other["value"]) for other in ids.get("other", []))
+    return found
+
+
+def closures_ahead(lending: Mapping, today: dt.date | None) -> list[Mapping]:
+    """Closures that have not ended by `today` (all of them without a date), earliest first.
+
+    The page is static, so `today` is the day the site was built, never the reader's day; the
+    page shows the dates themselves and leaves the comparison with the calendar to the reader."""
+    closures = sorted(lending.get("closures", []), key=lambda closure: (str(closure["from"]), str(closure["to"])))
+    if today is None:
+        return closures
+    return [closure for closure in closures if str(closure["to"]) >= today.isoformat()]
+
+
 def rule_in_words(rule: Mapping, currency: str | None) -> str:
     """A rejection rule as one sentence a librarian can read (the reason code is shown apart)."""
     when = rule.get("when", {})
@@ -215,7 +273,7 @@ def _environment() -> jinja2.Environment:
         channel_labels=CHANNEL_LABELS, role_labels=ROLE_LABELS, family_names=FAMILY_NAMES,
         channel_family=CHANNEL_FAMILY, rule_in_words=rule_in_words, paragraphs=paragraphs,
         lends_to_in_words=lends_to_in_words, city_of=city_of, services_of=services_of,
-        COUNTRIES_PATH=COUNTRIES_PATH,
+        fee_in_words=fee_in_words, exchange_in_words=exchange_in_words, COUNTRIES_PATH=COUNTRIES_PATH,
     )
     return environment
 
@@ -234,14 +292,18 @@ def _names(directory: Directory, ids: Iterable[str]) -> list[tuple[str, str]]:
     return [(i, directory.institutions[i].name) for i in ids if i in directory.institutions]
 
 
-def institution_page(directory: Directory, institution: Institution) -> GeneratedPage:
+def institution_page(directory: Directory, institution: Institution, today: dt.date | None = None) -> GeneratedPage:
+    """`today` (the build's date) drops closures already over from the summary at the top."""
     here = institution_path(institution.id)
+    lending = institution.lending
     confirmed = directory.confirmed_pods.get(institution.id, frozenset())
     pods = [(pod_id, directory.pods[pod_id].name if pod_id in directory.pods else None, pod_id in confirmed)
             for pod_id in institution.listed_pods]
     body = _render(
         "institution.html.j2", here=here, institution=institution, record=institution.record,
         country=country_name(institution.country), city=city_of(institution), pods=pods,
+        identifiers=identifiers_of(institution),
+        closures_ahead=closures_ahead(lending, today) if lending else [],
         mutual=_names(directory, directory.mutual_partners(institution.id)),
         waiting_on_them=_names(directory, directory.waiting_on_them(institution.id)),
         waiting_on_us=_names(directory, directory.waiting_on_us(institution.id)),
@@ -381,11 +443,13 @@ def reference_page(schemas: Mapping[str, Mapping]) -> GeneratedPage:
     return GeneratedPage("Field reference", body)
 
 
-def build_pages(directory: Directory, schemas: Mapping[str, Mapping] | None = None) -> dict[str, GeneratedPage]:
-    """Every generated page of the site, keyed by its path under the docs folder, in sorted order."""
+def build_pages(directory: Directory, schemas: Mapping[str, Mapping] | None = None,
+                today: dt.date | None = None) -> dict[str, GeneratedPage]:
+    """Every generated page of the site, keyed by its path under the docs folder, in sorted order.
+    `today` is the build's date (from the records' history, so a rebuild stays identical)."""
     pages: dict[str, GeneratedPage] = {}
     for institution in directory.institutions.values():
-        pages[institution_path(institution.id)] = institution_page(directory, institution)
+        pages[institution_path(institution.id)] = institution_page(directory, institution, today)
     for pod in directory.pods.values():
         pages[pod_path(pod.id)] = pod_page(directory, pod)
     by_country = _by_country(directory)

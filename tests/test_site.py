@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from builder import site
-from builder.model import Directory
+from builder.model import Directory, Institution
 from builder.validate import validate_directory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,8 +45,11 @@ def test_institution_page_shows_the_profile(sample_pages):
     body = page.body
     assert page.title == "Nordhafen State and University Library"
     assert body.startswith('<div class="rsd-page rsd-institution">\n<h1>Nordhafen State and University Library</h1>')
-    assert "<dt>ISIL</dt><dd><code>DE-Nb1</code></dd>" in body
-    assert "<dt>OCLC symbol</dt><dd><code>ZNHB1</code></dd>" in body
+    # The identifiers share one line, each label beside its value.
+    ids_line = next(line for line in body.splitlines() if line.startswith('<p class="rsd-ids">'))
+    assert '<abbr title="International Standard Identifier for Libraries">ISIL</abbr> <code>DE-Nb1</code>' in ids_line
+    assert '<abbr title="OCLC symbol">OCLC</abbr> <code>ZNHB1</code>' in ids_line
+    assert "0nb7q1k17" in ids_line
     assert '<a href="https://ror.org/0nb7q1k17" rel="nofollow noopener">0nb7q1k17</a>' in body
     assert '<a href="mailto:fernleihe@nordbib.example" rel="nofollow noopener">fernleihe@nordbib.example</a>' in body
     assert "Nordhafen, <a href=\"../../countries/de/\">Germany</a>" in body
@@ -59,6 +62,66 @@ def test_institution_page_shows_the_profile(sample_pages):
     assert '<a href="../../feed/v1/alma/de-nordbib.json">' in body
     # No blank line: a blank line could end the HTML block for the Markdown parser.
     assert "\n\n" not in body
+
+
+def glance_of(body: str) -> str:
+    """The "At a glance" block of a page, which sits above every details section."""
+    start = body.index('<section class="rsd-glance"')
+    return body[start:body.index("</section>", start)]
+
+
+def test_institution_summary_shows_the_essentials_before_the_details(sample_pages):
+    body = sample_pages["institutions/de-nordbib.md"].body
+    glance = glance_of(body)
+    assert body.index("rsd-glance") < body.index("<h2>Contacts</h2>") < body.index("<h2>Lending</h2>")
+    assert "data-search-exclude" in glance.split(">", 1)[0]      # it repeats the details below
+    assert '<span class="rsd-status rsd-status--active">Active</span> lends and borrows' in glance
+    assert "<dt>Copies</dt><dd>Article, Chapter, ConferenceProc · <span class=\"rsd-fee\">Fee: <strong>5 EUR</strong>" in glance
+    assert "Fee: <strong>free</strong>" in glance                  # loans cost nothing
+    assert "<dt>Responds within</dt><dd><strong>3 days</strong></dd>" in glance
+    assert "<dt>Lends to</dt><dd>Every country</dd>" in glance
+    assert "<dt>Closures</dt><dd>None announced</dd>" in glance
+    channel = glance[glance.index("<dt>Preferred channel</dt>"):]
+    assert "<strong>ISO 18626 over HTTPS</strong>" in channel
+    assert "<li>Endpoint <code>https://ill.nordbib.example/iso18626</code></li>" in channel
+    assert "<li>Symbol <code>ISIL:DE-Nb1</code></li>" in channel
+    assert "Also: Email" in channel
+
+
+def test_summary_shows_closures_not_yet_over_on_the_build_date(sample_pages):
+    directory = directory_of(SAMPLE)
+    closed = "Closed 2026-12-23 to 2027-01-02"
+    assert closed in glance_of(sample_pages["institutions/se-norrvik.md"].body)
+    before = site.institution_page(directory, directory.institutions["se-norrvik"], dt.date(2027, 1, 2)).body
+    after = site.institution_page(directory, directory.institutions["se-norrvik"], dt.date(2027, 1, 3)).body
+    assert closed in glance_of(before)
+    assert "<dt>Closures</dt><dd>None announced</dd>" in glance_of(after)
+    assert "2026-12-23 to 2027-01-02" in after                   # the details still list it
+
+
+def test_summary_of_a_library_that_does_not_lend_says_so():
+    directory = directory_of(SAMPLE)
+    lender = next(i for i in directory.institutions.values() if i.lending and i.channels)
+    record = {key: value for key, value in lender.record.items() if key != "lending"}
+    borrower = Institution(lender.id, lender.name, lender.status, lender.country, record)
+    glance = glance_of(site.institution_page(directory, borrower).body)
+    assert "<dt>Lending</dt><dd>Does not lend</dd>" in glance
+    assert "<dt>Loans</dt>" not in glance and "Preferred channel" in glance
+
+
+def test_pod_summary_shows_the_shared_terms(sample_pages):
+    glance = glance_of(sample_pages["pods/euro-scholar.md"].body)
+    assert "<dt>Loan period</dt><dd>28 days, 1 renewal</dd>" in glance
+    assert "<dt>Fee</dt><dd>Members keep their own fees</dd>" in glance
+    assert "<dt>Delivery</dt><dd>Within <strong>7 days</strong></dd>" in glance
+    assert 'href="https://www.euro-scholar.example/terms/" rel="nofollow noopener"' in glance
+
+
+@pytest.mark.parametrize("terms, currency, expected", [
+    ({"fee": 5.0}, "EUR", "5 EUR"), ({"fee": 2.5}, "GBP", "2.50 GBP"), ({"fee": 0}, None, "free"), ({}, "EUR", None),
+])
+def test_fees_are_stated_with_their_currency(terms, currency, expected):
+    assert site.fee_in_words(terms, currency) == expected
 
 
 def test_partners_are_split_into_mutual_and_waiting(sample_pages):
