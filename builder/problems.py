@@ -29,7 +29,9 @@ class Problem:
         return asdict(self)
 
     def as_text(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.path}: {self.message} [{self.code}]"
+        """One line, whatever the record said: line breaks in quoted text are shown escaped."""
+        line = f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.path}: {self.message} [{self.code}]"
+        return line.replace("\r", "\\r").replace("\n", "\\n")
 
 
 def json_path(parts: tuple) -> str:

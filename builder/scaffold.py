@@ -7,10 +7,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import crosschecks, schemas
 from .loader import YamlProblem, load
 from .problems import Problem
-from .records import INSTITUTION, RecordFile, display_path
+from .records import INSTITUTION, LoadedRecords, RecordFile, display_path, load_records
+from .validate import validate_loaded
 
 CHANNEL_METHODS = ("email", "iso18626", "illiad", "alma", "iso-ill")
 
@@ -97,16 +97,15 @@ request_channels:
 """
 
 
-def scaffold_problems(text: str, target: Path) -> list[Problem]:
-    """Problems the new profile would have on its own (references to others are not checked)."""
+def scaffold_problems(text: str, target: Path, records_dir: Path, today: dt.date) -> list[Problem]:
+    """Errors the new profile would have in the directory as it is now (a duplicate id, an
+    identifier another library already claims, ...): the same checks `rsdir validate` runs."""
     name = display_path(target)
     try:
         document = load(text.encode("utf-8"), name)
     except YamlProblem as err:
         return [err.problem]
-    problems = schemas.check("institution", document)
-    if problems:
-        return problems
+    existing = load_records(records_dir)
     record = RecordFile(INSTITUTION, target, target.stem, target.parent.name, document)
-    checked = crosschecks.Checked((record,), (record,), dt.date.today())
-    return [p for p in crosschecks.run_all(checked) if p.severity == "error"]
+    with_new = LoadedRecords(existing.root, existing.records + (record,), existing.problems, existing.unreadable)
+    return [p for p in validate_loaded(with_new, today).problems if p.file == name and p.severity == "error"]

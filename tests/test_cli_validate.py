@@ -145,3 +145,24 @@ def test_bad_input_never_shows_a_traceback(path: Path, tmp_path):
         assert expected.code in result.stdout
     text = run("--records", str(records), *ON).stdout
     assert f"{path.name}:{expected.line}:" in text
+
+
+def test_a_path_outside_the_records_folder_is_a_usage_error(tmp_path):
+    """A draft kept elsewhere is not silently reported as fine: it was never part of the run."""
+    draft = tmp_path / "draft.yaml"
+    draft.write_text("garbage: [\n", encoding="utf-8")
+    result = run("--records", str(SAMPLE_RECORDS), str(draft))
+    assert result.exit_code == 2
+    assert "is not inside the records folder" in result.stderr
+
+
+def test_a_key_with_a_line_break_stays_on_one_text_line(tmp_path):
+    """Quoted keys may hold escaped line breaks; the text report must still be one line a problem."""
+    records = tmp_path / "records"
+    shutil.copytree(SAMPLE_RECORDS, records)
+    target = records / "institutions" / "de" / "de-nordbib.yaml"
+    forged = '"zz\\n::error file=README.md,line=1::forged": 1\n'
+    target.write_text(target.read_text(encoding="utf-8") + forged, encoding="utf-8")
+    result = run("--records", str(records), *ON)
+    assert result.exit_code == 1
+    assert not any(line.startswith("::") for line in result.output.splitlines())

@@ -3,6 +3,7 @@ overwrites a file or writes one from bad answers."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,18 @@ def test_prompted_default_channel_is_email(records: Path):
     assert result.exit_code == 0, result.output
     text = (records / "institutions" / "de" / "de-acme.yaml").read_text(encoding="utf-8")
     assert '{method: "email", email: "ill@acme.example"}' in text
+
+
+def test_a_profile_that_clashes_with_the_directory_is_not_written(tmp_path: Path):
+    """The new profile is checked against the records already there, as `rsdir validate` would."""
+    sample = Path(__file__).resolve().parent.parent / "records"
+    records = tmp_path / "records"
+    shutil.copytree(sample, records)
+    before = written(records)
+    result = invoke("new", "--records", str(records), "--id", "de-nordbib", "--name", "Another library",
+                    "--country", "FR", "--maintainer", "someone", "--email", "ill@another.example",
+                    "--channel", "email", *ON)
+    assert result.exit_code == 2
+    assert "[duplicate-id]" in result.output
+    assert "nothing was written" in result.output
+    assert written(records) == before
