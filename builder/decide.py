@@ -14,6 +14,7 @@ from typing import Callable
 
 from . import partners
 from .model import COPY, LOAN, Channel, Directory, Institution, LendingRule, Service
+from .money import format_money
 from .partners import RETRY, UNFILLED, Refusal
 from .requests import Request
 
@@ -54,11 +55,6 @@ class Case:
 Check = Callable[[Case], "Refusal | None"]
 
 
-def _money(amount: float, currency: str | None) -> str:
-    number = f"{amount:g}" if float(amount).is_integer() else f"{amount:.2f}"
-    return f"{currency} {number}" if currency else number
-
-
 def _listing(values) -> str:
     return ", ".join(sorted(values))
 
@@ -83,9 +79,10 @@ def check_closure(case: Case) -> Refusal | None:
     if closure is None:
         return None
     note = f" Its note: {closure.note}" if closure.note else ""
+    # Worded without the day after the closure: a closure may run to the last day of the calendar.
     return Refusal(RETRY, "NotCurrentAvailableForILL", "builtin:closure",
-                   f"{case.lender.name} is closed from {closure.start} to {closure.end}; send the "
-                   f"request again from {closure.end + dt.timedelta(days=1)}.{note}")
+                   f"{case.lender.name} is closed from {closure.start} to {closure.end}, both days "
+                   f"included; send the request again after {closure.end}.{note}")
 
 
 def check_service(case: Case) -> Refusal | None:
@@ -179,7 +176,7 @@ def describe_rule(rule: LendingRule, currency: str | None) -> str:
         "service_level": lambda v: f"at service level {', '.join(v)}",
         "need_before_within_days": lambda v: f"needed within {v} days",
         "pages_over": lambda v: f"of more than {v} pages",
-        "max_cost_below": lambda v: f"with a maximum cost below {_money(v, currency)}",
+        "max_cost_below": lambda v: f"with a maximum cost below {format_money(v, currency)}",
     }
     words += [describe(when[name]) for name, describe in parts.items() if name in when]
     return " ".join(words)
@@ -237,7 +234,7 @@ def check_cost(case: Case) -> Refusal | None:
     if service is None or max_cost is None or not service.fee:
         return None
     currency = case.lender.terms.currency
-    fee = _money(service.fee, currency)
+    fee = format_money(service.fee, currency)
     if currency != max_cost.currency:
         return Refusal(RETRY, "CostExceedsMaxCost", "builtin:cost",
                        f"{case.lender.name} charges {fee} per {service.name.lower()}, and the maximum "
@@ -246,7 +243,7 @@ def check_cost(case: Case) -> Refusal | None:
         return None
     return Refusal(RETRY, "CostExceedsMaxCost", "builtin:cost",
                    f"{case.lender.name} charges {fee} per {service.name.lower()}, more than the maximum "
-                   f"cost of {_money(max_cost.amount, max_cost.currency)}.")
+                   f"cost of {format_money(max_cost.amount, max_cost.currency)}.")
 
 
 def check_need_before(case: Case) -> Refusal | None:
@@ -256,12 +253,13 @@ def check_need_before(case: Case) -> Refusal | None:
     if terms is None or need_before is None:
         return None
     days = terms.days_to_respond or 0
-    earliest = case.day + dt.timedelta(days=days)
-    if need_before >= earliest:
+    # Days between the two dates rather than the request date plus `days`: that sum does not exist
+    # for a request dated at the end of the calendar (9999-12-31).
+    if (need_before - case.day).days >= days:
         return None
     return Refusal(RETRY, "ReqDelDateNotPossible", "builtin:need-before",
-                   f"{case.lender.name} answers within {days} days, so not before {earliest}; the "
-                   f"request is needed before {need_before}.")
+                   f"{case.lender.name} answers within {days} days of the request date ({case.day}); "
+                   f"the request is needed before {need_before}.")
 
 
 # The order of the specification's "Decisions"; the first refusal decides.
@@ -307,7 +305,7 @@ class Decision:
     def message(self) -> str:
         if not self.accepted:
             return self.refusals[0].message
-        fee = _money(self.fee, self.currency) if self.fee else "no fee"
+        fee = format_money(self.fee, self.currency) if self.fee else "no fee"
         return (f"{self.lender.name} would accept this {self.service_type.lower()} request from "
                 f"{self.borrower.name}: send it by {self.channel.method}, {fee}.")
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Iterable, Mapping
 
+from .crosschecks import parse_date
 from .records import INSTITUTION, POD, RecordFile
 
 ISO18626, ISO_ILL, EMAIL = "iso18626", "iso-ill", "email"
@@ -37,14 +38,6 @@ class Channel:
 
 
 LOAN, COPY = "Loan", "Copy"
-
-
-def _date(text: object) -> dt.date | None:
-    """A record date, or None for one that does not exist (validation reports it; here it is skipped)."""
-    try:
-        return dt.date.fromisoformat(str(text))
-    except ValueError:
-        return None
 
 
 @dataclass(frozen=True)
@@ -108,7 +101,8 @@ class LendingTerms:
 
         closures = []
         for closure in lending.get("closures", []):
-            start, end = _date(closure.get("from")), _date(closure.get("to"))
+            # A closure whose day does not exist is reported by validation; here it is skipped.
+            start, end = parse_date(closure["from"]), parse_date(closure["to"])
             if start and end:
                 closures.append(Closure(start, end, closure.get("note")))
         rules = tuple(
@@ -220,10 +214,14 @@ class UnknownInstitution(LookupError):
 
 
 def agency_key(authority: str, value: str) -> str:
-    """Comparable form of `AUTHORITY:VALUE`: ISILs ignore case, ROR ids lose their URL prefix."""
+    """Comparable form of `AUTHORITY:VALUE`: ISILs and OCLC symbols ignore case, ROR ids lose their
+    URL prefix."""
     authority = authority.upper()
     if authority == "ISIL":
         value = value.casefold()
+    elif authority == "OCLC":
+        # Symbols are upper case in records; borrowers often type them in lower case.
+        value = value.upper()
     elif authority == "ROR":
         value = value.removeprefix("https://ror.org/").lower()
     return f"{authority}:{value}"
@@ -241,8 +239,11 @@ def _agency_ids(institution: Institution) -> Iterable[str]:
         if isinstance(symbol, str) and ":" in symbol:
             authority, _, value = symbol.partition(":")
             yield agency_key(authority, value)
-        if channel.method == "alma":
-            yield agency_key("alma", str(channel.settings["institution_code"]))
+        # An Alma channel without any code is a validation error, yet such a record still answers
+        # requests (`answering_directory` keeps records that failed only cross-record checks).
+        code = channel.settings.get("institution_code") if channel.method == "alma" else None
+        if code is not None:
+            yield agency_key("alma", str(code))
 
 
 class Directory:
@@ -300,9 +301,6 @@ class Directory:
     def lists(self, owner: str, other: str) -> bool:
         """Whether `owner` accepts requests from `other` (directly or through a pod entry)."""
         return other in self.partners.get(owner, ())
-
-    def mutual(self, first: str, second: str) -> bool:
-        return self.lists(first, second) and self.lists(second, first)
 
     def mutual_partners(self, institution_id: str) -> list[str]:
         return sorted(self._mutual[institution_id])

@@ -158,7 +158,9 @@ _CHECKS_OF_MUTUAL_PAIRS = tuple(check for check in PAIR_CHECKS if check is not c
 def partnerships(directory: Directory, institution_id: str, other: str | None = None) -> dict:
     """The `rsdir partners ID [OTHER]` object: mutual partners with both directions, and who waits.
 
-    With `other`, every list is narrowed to that one library.
+    With `other` (a library other than `institution_id`), every list is narrowed to that one
+    library, and `not_mutual` says why the two are not mutual partners (null when they are): a pair
+    that has listed neither the other would otherwise show nothing but empty lists.
     """
     def keep(ids: list[str]) -> list[str]:
         return [i for i in ids if other is None or i == other]
@@ -169,9 +171,13 @@ def partnerships(directory: Directory, institution_id: str, other: str | None = 
         partner = directory.institutions[partner_id]
         mutual.append({"id": partner_id, "borrow": flow(directory, me, partner).as_json(),
                        "lend": flow(directory, partner, me).as_json()})
-    return {"id": institution_id, "mutual": mutual,
-            "waiting_on_them": keep(directory.waiting_on_them(institution_id)),
-            "waiting_on_us": keep(directory.waiting_on_us(institution_id))}
+    entry: dict = {"id": institution_id, "mutual": mutual,
+                   "waiting_on_them": keep(directory.waiting_on_them(institution_id)),
+                   "waiting_on_us": keep(directory.waiting_on_us(institution_id))}
+    if other is not None:
+        refusal = check_partnership(directory, me, directory.institutions[other])
+        entry["not_mutual"] = refusal.as_json() if refusal is not None else None
+    return entry
 
 
 def graph(directory: Directory) -> dict:
@@ -221,6 +227,8 @@ def partnerships_text(entry: dict, names: dict[str, str]) -> str:
             for direction in ("borrow", "lend"):
                 if not m[direction]["ok"]:
                     lines.append(f"    {m['id']} ({direction}): {m[direction]['message']}")
+    elif entry.get("not_mutual"):
+        lines.append(f"  not mutual partners: {entry['not_mutual']['message']}")
     else:
         lines.append("  mutual partners: none")
     lines.append(f"  waiting on them (listed by {me}, not listing it back): "

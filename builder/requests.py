@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import schemas
+from .crosschecks import parse_date
 from .loader import Document, YamlProblem
 from .model import Directory, Institution, UnknownInstitution
 from .problems import Problem
@@ -71,13 +72,12 @@ def _real_date(document: Document, key: str, problems: list[Problem]) -> dt.date
     text = document.data.get(key)
     if text is None:
         return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
+    day = parse_date(text)
+    if day is None:
         problems.append(document.problem(
             (key,), "request-date-invalid",
             f"`{key}` is {text}, which is not a day of the calendar; write an existing date as YYYY-MM-DD"))
-        return None
+    return day
 
 
 def parse_request(document: Document) -> Request:

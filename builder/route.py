@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from .decide import Decision, decide
 from .model import Directory, Institution
+from .money import format_money
 from .requests import Request
 
 
@@ -69,10 +70,7 @@ class Route:
 
 
 def fee_text(decision: Decision) -> str:
-    if not decision.fee:
-        return "free"
-    amount = f"{decision.fee:g}" if float(decision.fee).is_integer() else f"{decision.fee:.2f}"
-    return f"{decision.currency} {amount}"
+    return format_money(decision.fee, decision.currency) if decision.fee else "free"
 
 
 def rank_key(lender: RankedLender, borrower: Institution, reference_currency: str | None) -> tuple:

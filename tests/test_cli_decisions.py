@@ -211,3 +211,78 @@ def test_synthetic_directory_every_request_is_answered(tmp_path):
             assert pair is not None and pair["ok"] and pair["channel"] == decision["channel"]["method"]
         elif pair is not None and not pair["ok"]:
             assert decision["rule"] == pair["rule"]
+
+
+def _far_future_records(tmp_path: Path) -> Path:
+    """The fixture directory with the lender closed from 2026 to the last day of the calendar."""
+    records = tmp_path / "records"
+    shutil.copytree(RECORDS, records)
+    lender = records / "institutions" / "de" / "de-lender.yaml"
+    text = lender.read_text(encoding="utf-8")
+    assert "{from: 2026-12-24, to: 2026-12-26" in text
+    lender.write_text(text.replace("{from: 2026-12-24, to: 2026-12-26", "{from: 2026-12-24, to: 9999-12-31"),
+                      encoding="utf-8")
+    return records
+
+
+@pytest.mark.parametrize("command", ["check", "route"])
+def test_closure_to_the_end_of_the_calendar_is_answered(tmp_path, command):
+    records = _far_future_records(tmp_path)
+    args = [command, "--records", records, REQUESTS / "closure.yaml", "--format", "json"]
+    result = run(*args, *(["--all"] if command == "route" else []))
+    # Another lender of the fixture still takes the loan that de-lender is closed for.
+    assert result.exit_code == (1 if command == "check" else 0), result.output
+    document = json.loads(result.stdout)
+    answer = document["results"][0] if command == "check" else next(
+        r for r in document["refused"] if r["lender"] == "de-lender")
+    assert answer["rule"] == "builtin:closure"
+    assert "send the request again after 9999-12-31" in answer["message"]
+
+
+@pytest.mark.parametrize("command", ["check", "route"])
+def test_request_at_the_end_of_the_calendar_is_answered(tmp_path, command):
+    request = tmp_path / "late.yaml"
+    text = (REQUESTS / "need-before.yaml").read_text(encoding="utf-8")
+    request.write_text(text.replace("need_before: 2026-12-03", "need_before: 9999-12-31")
+                       .replace("date: 2026-12-01", "date: 9999-12-31"), encoding="utf-8")
+    args = [command, "--records", RECORDS, request, "--format", "json"]
+    result = run(*args, *(["--all"] if command == "route" else []))
+    assert result.exit_code == 1, result.output
+    document = json.loads(result.stdout)
+    answer = document["results"][0] if command == "check" else next(
+        r for r in document["refused"] if r["lender"] == "de-lender")
+    assert answer["rule"] == "builtin:need-before"
+    assert "needed before 9999-12-31" in answer["message"]
+
+
+@pytest.mark.parametrize("output_format", ["text", "json"])
+def test_partners_pair_that_has_not_listed_each_other_explains_it(output_format):
+    result = run("partners", "fr-isoill", "us-borrow", "--records", RECORDS, "--format", output_format)
+    assert result.exit_code == 0, result.output
+    message = "Borrow College Library and Isoill University Library have not listed each other as partners."
+    if output_format == "json":
+        document = json.loads(result.stdout)
+        assert document["not_mutual"] == {"rule": "builtin:partnership", "reason": "PolicyProblem",
+                                          "message": message}
+    else:
+        assert f"not mutual partners: {message}" in result.stdout
+
+
+def test_partners_with_the_same_library_twice_is_a_usage_error():
+    for other in ("de-lender", "ISIL:DE-Lender"):
+        result = run("partners", "de-lender", other, "--records", RECORDS)
+        assert result.exit_code == 2
+        assert "both de-lender" in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize("command", ["check", "partners", "route"])
+def test_record_with_only_cross_record_errors_is_answered_without_a_traceback(tmp_path, command):
+    records = Path(__file__).resolve().parent / "fixtures" / "invalid" / "alma-code-missing" / "records"
+    request = tmp_path / "r.yaml"
+    request.write_text("id: R\nborrower: de-acme\nlender: de-identified\nservice_type: Copy\n"
+                       "publication_type: Article\ntitle: T\n", encoding="utf-8")
+    args = {"check": [request], "partners": ["de-acme"], "route": [request, "--all"]}[command]
+    result = CliRunner().invoke(main, [command, "--records", str(records), *map(str, args)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code in (0, 1) and "Traceback" not in result.output
+    assert "de-acme.yaml" in result.stderr

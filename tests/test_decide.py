@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from builder.decide import CHECKS, decide
+from builder.money import format_money
 from builder.requests import Cost
 
 from decisions_support import REQUESTS, TODAY, directory, expectation, request_case
@@ -110,3 +111,41 @@ def test_messages_name_the_institution_and_the_limit():
     assert "Lender State Library has not listed Onesided University Library" in message
     request, borrower, lender = request_case(REQUESTS / "cost.yaml")
     assert "EUR 4.50" in decide(directory(), request, borrower, lender, TODAY).message
+
+
+def test_closure_to_the_end_of_the_calendar_is_worded_without_the_next_day():
+    request, borrower, lender = _case("closure", date=dt.date(9999, 12, 31))
+    closed = dataclasses.replace(lender, record={**lender.record, "lending": {
+        **lender.record["lending"], "closures": [{"from": "2026-01-01", "to": "9999-12-31", "note": "Gone."}]}})
+    refusal = decide(directory(), request, borrower, closed, TODAY).refusals[0]
+    assert refusal.rule == "builtin:closure"
+    assert refusal.message == ("Lender State Library is closed from 2026-01-01 to 9999-12-31, both days included; "
+                               "send the request again after 9999-12-31. Its note: Gone.")
+
+
+def test_need_before_at_the_end_of_the_calendar_is_compared_in_days():
+    late = dt.date(9999, 12, 31)
+    request, borrower, lender = _case("need-before", date=late, need_before=late)
+    refusal = decide(directory(), request, borrower, lender, TODAY).refusals[-1]
+    assert refusal.rule == "builtin:need-before"
+    assert "of the request date (9999-12-31); the request is needed before 9999-12-31" in refusal.message
+    request, borrower, lender = _case("need-before", date=dt.date(9999, 12, 20), need_before=late)
+    assert decide(directory(), request, borrower, lender, TODAY).decision == "accept"
+
+
+@pytest.mark.parametrize("amount, text", [(1234567, "EUR 1234567"), (1234567.0, "EUR 1234567"), (5, "EUR 5"),
+                                          (7.5, "EUR 7.50"), (7.1, "EUR 7.10"), (1e20, "EUR 1" + "0" * 20),
+                                          (4.999, "EUR 5"), (0.5, "EUR 0.50")])
+def test_money_is_a_plain_decimal_with_cents_only_when_there_are_some(amount, text):
+    assert format_money(amount, "EUR") == text
+    assert format_money(amount, None) == text.removeprefix("EUR ")
+
+
+def test_large_fees_and_costs_are_never_in_scientific_notation():
+    request, borrower, lender = _case("cost", max_cost=Cost(25000000, "EUR"))
+    terms = lender.record["lending"]
+    costly = dataclasses.replace(lender, record={**lender.record, "lending": {
+        **terms, "copy": {**terms["copy"], "fee": 123456789}}})
+    message = decide(directory(), request, borrower, costly, TODAY).message
+    assert "charges EUR 123456789 per copy, more than the maximum cost of EUR 25000000." in message
+    assert "e+" not in message

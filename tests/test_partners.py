@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from builder.partners import flow, graph, partnerships
+import datetime as dt
+from pathlib import Path
 
-from decisions_support import SAMPLE_RECORDS, directory
+import pytest
+
+from builder.decide import decide
+from builder.model import Directory
+from builder.partners import flow, graph, partnerships
+from builder.records import load_records
+from builder.requests import Cost, Request
+from builder.route import route
+from builder.validate import validate_loaded
+
+from decisions_support import SAMPLE_RECORDS, TODAY, directory
 
 
 def test_mutual_partners_with_both_directions():
@@ -66,3 +77,62 @@ def test_sample_directory_mutual_partners_that_cannot_reach_each_other():
     entry = partnerships(sample, "de-auenfeld", "fr-valbrune")
     both = entry["mutual"][0]
     assert both["borrow"]["rule"] == both["lend"]["rule"] == "builtin:channel"
+
+
+INVALID_TREES = sorted((Path(__file__).resolve().parent / "fixtures" / "invalid").glob("*/records"))
+
+
+@pytest.mark.parametrize("root", INVALID_TREES, ids=lambda root: root.parent.name)
+def test_records_kept_despite_errors_still_answer_every_question(root):
+    """The answering commands keep records that failed only cross-record checks (an Alma channel
+    with no code at all, a one-sided pod membership, a duplicate identifier...): every question
+    about them must get an answer, not a crash."""
+    valid = validate_loaded(load_records(root), TODAY).valid
+    directory = Directory.from_records(valid)
+    institutions = list(directory.institutions.values())
+    for me in institutions:
+        entry = partnerships(directory, me.id)
+        assert entry["id"] == me.id
+        for other in institutions:
+            if other.id == me.id:
+                continue
+            assert partnerships(directory, me.id, other.id)["id"] == me.id
+            request = Request(id="R", file="r.yaml", borrower=me.id, lender=other.id, service_type="CopyOrLoan",
+                              publication_type="Book", title="T", publication_date="2001",
+                              need_before=dt.date(2027, 1, 1), max_cost=Cost(1, "EUR"))
+            assert decide(directory, request, me, other, TODAY).decision in {"accept", "unfilled", "retry"}
+        route(directory, Request(id="R", file="r.yaml", borrower=me.id, lender=None, service_type="Copy",
+                                 publication_type="Article", title="T"), me, TODAY, with_refused=True)
+    graph(directory)
+
+
+def test_alma_channel_without_any_code_is_kept_and_answered():
+    root = Path(__file__).resolve().parent / "fixtures" / "invalid" / "alma-code-missing" / "records"
+    directory = Directory.from_records(validate_loaded(load_records(root), TODAY).valid)
+    # The record without a code is still in the directory; the one with identifiers.alma resolves.
+    assert set(directory.institutions) == {"de-acme", "de-identified"}
+    assert directory.resolve("ALMA:49DE_ID").id == "de-identified"
+
+
+def test_pair_that_has_not_listed_each_other_says_so():
+    entry = partnerships(directory(), "fr-isoill", "us-borrow")
+    assert entry["mutual"] == [] and entry["waiting_on_them"] == [] and entry["waiting_on_us"] == []
+    assert entry["not_mutual"] == {
+        "rule": "builtin:partnership", "reason": "PolicyProblem",
+        "message": "Borrow College Library and Isoill University Library have not listed each other as partners."}
+
+
+def test_one_sided_pair_names_the_side_that_has_not_listed_the_other():
+    waiting = partnerships(directory(), "au-onesided", "de-lender")
+    assert waiting["waiting_on_them"] == ["de-lender"]
+    assert waiting["not_mutual"]["message"].startswith("Lender State Library has not listed Onesided University")
+    listed = partnerships(directory(), "de-lender", "au-onesided")
+    assert listed["waiting_on_us"] == ["au-onesided"]
+    assert listed["not_mutual"]["message"].startswith("Lender State Library has not listed Onesided University")
+    assert partnerships(directory(), "de-lender", "fr-isoill")["not_mutual"] is None
+    assert "not_mutual" not in partnerships(directory(), "de-lender")
+
+
+def test_oclc_symbols_resolve_whatever_their_case():
+    for reference in ("OCLC:USBRW", "OCLC:usbrw", "oclc:UsBrW"):
+        assert directory().resolve(reference).id == "us-borrow"

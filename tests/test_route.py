@@ -77,3 +77,11 @@ def test_route_on_fixture_lists_accepting_lenders_and_refusals_with_all():
     assert [lender.as_json() for lender in quick.lenders] == [lender.as_json() for lender in result.lenders]
     assert set(result.as_json(with_refused=True)) == {"request", "lenders", "refused"}
     assert set(quick.as_json()) == {"request", "lenders"}
+
+
+def test_route_table_prints_large_and_fractional_fees_as_plain_decimals():
+    lenders = _directory(_lender("big", "FR", fee=123456789), _lender("cents", "FR", fee=7.5),
+                         _lender("free", "FR"))
+    result = route(lenders, _request(), lenders.institutions["borrower"], TODAY)
+    fees = {line.split()[1]: line.split()[2:4] for line in result.as_text().splitlines()[2:]}
+    assert fees == {"free": ["free", "5"], "cents": ["EUR", "7.50"], "big": ["EUR", "123456789"]}
