@@ -91,6 +91,12 @@ def validate(paths: tuple[Path, ...], records_dir: Path, output_format: str, str
         missing = [p for p in paths if not p.exists()]
         if missing:
             raise usage_error(f"no such file or folder: {display_path(missing[0])}")
+        root = records_dir.resolve()
+        outside = [p for p in paths if not p.resolve().is_relative_to(root)]
+        if outside:
+            raise usage_error(f"{display_path(outside[0])} is not inside the records folder `{records_dir}`; "
+                              "records are checked where they live: move the file into "
+                              "records/institutions/<country>/ (or records/pods/) first, or pass --records")
         wanted = [display_path(p) for p in paths]
         problems = [p for p in problems
                     if any(p.file == w or p.file.startswith(w.rstrip("/") + "/") for w in wanted)]
@@ -159,7 +165,7 @@ def new(records_dir: Path, on_date: dt.date | None, **answers) -> None:
     target = records_dir / "institutions" / profile.country.lower() / f"{profile.record_id}.yaml"
     if target.exists():
         raise usage_error(f"{display_path(target)} already exists; edit it instead of creating it again")
-    problems = scaffold_problems(text, target)
+    problems = scaffold_problems(text, target, records_dir, today(on_date))
     if problems:
         for problem in problems:
             click.echo(problem.as_text(), err=True)
@@ -255,7 +261,8 @@ def partners(institution: str | None, other: str | None, whole_graph: bool, reco
              output_format: str, on_date: dt.date | None) -> None:
     """Partnerships of INSTITUTION (an id or agency id): mutual, waiting, and whether requests flow.
 
-    With OTHER, only the partnership with that library. With --all, every institution.
+    With OTHER, only the partnership with that library, and why the two are not mutual partners
+    when they are not. With --all, every institution.
     """
     from .model import UnknownInstitution
     from .partners import graph, graph_text, partnerships, partnerships_text
@@ -275,6 +282,9 @@ def partners(institution: str | None, other: str | None, whole_graph: bool, reco
         partner = directory.resolve(other) if other else None
     except UnknownInstitution as err:
         raise usage_error(str(err)) from None
+    if partner is not None and partner.id == me.id:
+        raise usage_error(f"`{institution}` and `{other}` are both {me.id}; give a different library as "
+                          "OTHER, or leave it out to see all of its partnerships")
     document = partnerships(directory, me.id, partner.id if partner else None)
     if output_format == "json":
         _print_json(document)
@@ -360,6 +370,24 @@ def route(request_file: Path, with_refused: bool, records_dir: Path, output_form
     sys.exit(EXIT_OK if result.lenders else EXIT_FAILED)
 
 
+def run_site_step(records_dir: Path, step, not_done: str):
+    """What `build` and `serve` share: the records folder must exist, a refused start is a usage
+    error (exit 2) and a failed build exits 1 with its reasons and `not_done` (what was left
+    alone). The records are validated by the mkdocs hook, against the build's own date, and an
+    invalid directory fails the build with the validator's messages."""
+    from .build import BuildFailed, BuildRefused
+
+    require_records_dir(records_dir)
+    try:
+        return step()
+    except BuildRefused as err:
+        raise usage_error(str(err)) from None
+    except BuildFailed as err:
+        click.echo(f"rsdir: {err}", err=True)
+        click.echo(f"rsdir: {not_done}", err=True)
+        sys.exit(EXIT_FAILED)
+
+
 @main.command()
 @records_option
 @click.option("--out", default="site", show_default=True, type=click.Path(path_type=Path),
@@ -368,20 +396,10 @@ def route(request_file: Path, with_refused: bool, records_dir: Path, output_form
               type=click.Path(dir_okay=False, path_type=Path), help="The site configuration.")
 def build(records_dir: Path, out: Path, config_file: Path) -> None:
     """Validate the records, then build the static site and the feed into --out."""
-    from .build import BuildFailed, BuildRefused, build_site
+    from .build import build_site
 
-    result = validated(records_dir)
-    if result.errors:
-        click.echo(report.as_text(result.errors, len(result.loaded.records)), nl=False, err=True)
-        click.echo(f"rsdir: not built: fix the errors above first; {display_path(out)} is unchanged", err=True)
-        sys.exit(EXIT_FAILED)
-    try:
-        built = build_site(config_file, records_dir, out)
-    except BuildRefused as err:
-        raise usage_error(str(err))
-    except BuildFailed as err:
-        click.echo(f"rsdir: the site could not be built: {err}; {display_path(out)} is unchanged", err=True)
-        sys.exit(EXIT_FAILED)
+    built = run_site_step(records_dir, lambda: build_site(config_file, records_dir, out),
+                          f"not built: fix the errors above first; {display_path(out)} is unchanged")
     click.echo(f"Built the site into {display_path(built)}.")
 
 
@@ -393,17 +411,7 @@ def build(records_dir: Path, out: Path, config_file: Path) -> None:
               type=click.Path(dir_okay=False, path_type=Path), help="The site configuration.")
 def serve(records_dir: Path, port: int, config_file: Path) -> None:
     """Build the site and serve it on 127.0.0.1 for preview, rebuilding when a file changes."""
-    from .build import BuildFailed, BuildRefused, serve_site
+    from .build import serve_site
 
-    result = validated(records_dir)
-    if result.errors:
-        click.echo(report.as_text(result.errors, len(result.loaded.records)), nl=False, err=True)
-        click.echo("rsdir: not served: fix the errors above first", err=True)
-        sys.exit(EXIT_FAILED)
-    try:
-        serve_site(config_file, records_dir, port)
-    except BuildRefused as err:
-        raise usage_error(str(err))
-    except BuildFailed as err:
-        click.echo(f"rsdir: the site could not be built: {err}", err=True)
-        sys.exit(EXIT_FAILED)
+    run_site_step(records_dir, lambda: serve_site(config_file, records_dir, port),
+                  "not served: fix the errors above first")

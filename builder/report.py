@@ -72,13 +72,40 @@ def _markdown_cell(text: str) -> str:
     return escaped.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def github_summary(problems: list[Problem], files: int) -> str:
+# GitHub refuses a step summary over 1 MiB and then shows none of it. The table is cut well below
+# that (room for the heading, the closing line and whatever else the step appends); 500 invalid
+# records, a pull request's worst realistic case, take about a third of it.
+SUMMARY_BUDGET = 900_000
+
+
+def _summary_row(p: Problem) -> str:
+    return (f"| {p.severity} | {_markdown_cell(p.file)} | {p.line}:{p.column} | "
+            f"{_markdown_cell(p.path)} | {_markdown_cell(p.message)} | {p.code} |")
+
+
+def _left_out_line(count: int) -> str:
+    return (f"{count} more problem{'s are' if count != 1 else ' is'} not shown here: see the log or "
+            "run `rsdir validate --format json`")
+
+
+def github_summary(problems: list[Problem], files: int, budget: int = SUMMARY_BUDGET) -> str:
+    """The job summary: a count and a table of every problem, as long as it stays within `budget`
+    bytes; past that, one line says how many problems were left out and where to see them."""
     lines = ["## Directory validation", "", summary_line(problems, files), ""]
     if problems:
         lines += ["| severity | file | line | field | problem | code |", "|---|---|---|---|---|---|"]
-        for p in problems:
-            lines.append(f"| {p.severity} | {_markdown_cell(p.file)} | {p.line}:{p.column} | "
-                         f"{_markdown_cell(p.path)} | {_markdown_cell(p.message)} | {p.code} |")
+        rows = [_summary_row(p) for p in problems]
+        sizes = [len(row.encode("utf-8")) + 1 for row in rows]
+        used = sum(len(line.encode("utf-8")) + 1 for line in lines)
+        if used + sum(sizes) <= budget:
+            return "\n".join(lines + rows) + "\n"
+        # Room for the closing line, so adding it never takes the summary over the budget.
+        used += len(_left_out_line(len(problems)).encode("utf-8")) + 2
+        shown = 0
+        while used + sizes[shown] <= budget:
+            used += sizes[shown]
+            shown += 1
+        lines += rows[:shown] + ["", _left_out_line(len(problems) - shown)]
     return "\n".join(lines) + "\n"
 
 

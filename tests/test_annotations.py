@@ -120,3 +120,37 @@ def test_500_invalid_records_give_a_complete_summary(tmp_path: Path) -> None:
     rows = [line for line in table.splitlines() if line.startswith(("| error", "| warning"))]
     assert len(rows) == len(annotations) >= 500
     assert len(table.encode("utf-8")) < 1024 * 1024
+
+
+def test_a_summary_too_large_for_github_is_cut_with_a_closing_line() -> None:
+    from builder.report import SUMMARY_BUDGET
+
+    message = "a long explanation of what is wrong with this field " * 6      # about 300 characters
+    problems = [Problem(f"records/institutions/de/de-bad{number:04d}.yaml", 4, 9, "error", "$.status",
+                        "schema-enum", message) for number in range(3000)]
+    whole = github_summary(problems, 3000, budget=10**9)
+    assert len(whole.encode("utf-8")) > 1024 * 1024           # GitHub would drop this one entirely
+    summary = github_summary(problems, 3000)
+    assert len(summary.encode("utf-8")) <= SUMMARY_BUDGET < 1024 * 1024
+    lines = summary.splitlines()
+    rows = [line for line in lines if line.startswith("| error")]
+    assert rows == whole.splitlines()[6:6 + len(rows)]          # the first rows, complete and in order
+    assert 2000 < len(rows) < 3000
+    assert lines[-1] == (f"{3000 - len(rows)} more problems are not shown here: see the log or run "
+                         "`rsdir validate --format json`")
+    assert summary.splitlines()[2] == "3000 record files checked: 3000 error(s), 0 warning(s), 0 notice(s)"
+
+
+def test_a_summary_within_the_budget_has_no_closing_line() -> None:
+    problems = [Problem("records/pods/p.yaml", 1, 1, "warning", "$", "schema-type", "short")] * 3
+    summary = github_summary(problems, 1)
+    assert "not shown here" not in summary
+    assert summary.count("| warning |") == 3
+    budget = len(summary.encode("utf-8"))
+    assert github_summary(problems, 1, budget=budget) == summary          # exactly fits: complete
+    cut = github_summary(problems, 1, budget=budget - 1)
+    assert len(cut.encode("utf-8")) <= budget - 1
+    left_out = int(cut.splitlines()[-1].split(" ")[0])
+    assert left_out >= 1 and cut.count("| warning |") + left_out == 3
+    one = github_summary(problems[:1], 1, budget=10)
+    assert one.splitlines()[-1].startswith("1 more problem is not shown here")

@@ -214,3 +214,87 @@ def test_plain_mkdocs_build_fails_on_invalid_records(tmp_path):
                            str(tmp_path / "out")], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert done.returncode != 0
     assert "euro-scholar.yaml" in done.stderr and "Traceback" not in done.stderr
+
+
+# --- ordinary mistakes end in a usage message (exit 2), never a traceback ------------------------
+
+def assert_usage_error(result, *expected: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    for text in expected:
+        assert text in result.output, result.output
+
+
+def test_build_refuses_an_output_folder_below_a_file(tmp_path):
+    blocking = tmp_path / "afile"
+    blocking.write_text("not a folder", encoding="utf-8")
+    result = build(ROOT / "records", blocking / "sub")
+    assert_usage_error(result, f"`{blocking}` is a file", "choose another output folder")
+    assert blocking.read_text(encoding="utf-8") == "not a folder"
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
+def test_build_refuses_an_output_folder_it_cannot_create(tmp_path):
+    result = build(ROOT / "records", Path("/proc/rsdir-site"))
+    assert_usage_error(result, "--out /proc/rsdir-site cannot be created in `/proc`",
+                       "choose a folder you may write to")
+
+
+@pytest.mark.parametrize("command", [["build", "--out", "OUT"], ["serve", "--port", "1"]])
+@pytest.mark.parametrize("epoch", ["yesterday", "-5", "99999999999999999999"])
+def test_a_bad_source_date_epoch_is_an_input_error(tmp_path, command, epoch):
+    out = tmp_path / "site"
+    args = [str(out) if arg == "OUT" else arg for arg in command]
+    result = CliRunner().invoke(main, [*args, "--records", str(ROOT / "records"), "--config", str(CONFIG)],
+                                env={"SOURCE_DATE_EPOCH": epoch})
+    assert_usage_error(result, "SOURCE_DATE_EPOCH", epoch)
+    assert "BuildError" not in result.output
+    assert not out.exists()
+
+
+def test_serve_fails_at_once_when_the_port_is_taken(monkeypatch):
+    import socket
+
+    import mkdocs.commands.serve
+
+    def must_not_start(**kwargs):
+        raise AssertionError("the preview server was started although the port is taken")
+
+    # If the port check ever went missing, the test fails here instead of serving (or hanging).
+    monkeypatch.setattr(mkdocs.commands.serve, "serve", must_not_start)
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--port", str(port), "--records", str(ROOT / "records"),
+                                           "--config", str(CONFIG)])
+    assert_usage_error(result, f"port {port} is in use", f"--port {port + 1}")
+
+
+def test_build_validates_the_records_once_with_the_validators_messages(tmp_path, monkeypatch):
+    import builder.validate
+
+    loads = []
+    real_load = builder.validate.load_records
+
+    def counting_load(*args, **kwargs):
+        loads.append(args[0])
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(builder.validate, "load_records", counting_load)
+    records = committed_records(tmp_path, ROOT / "records")
+    out = tmp_path / "site"
+    assert build(records, out).exit_code == 0
+    assert len(loads) == 1
+    before = digests(out)
+    broken = records / "pods" / "euro-scholar.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("name:", "nmae:"), encoding="utf-8")
+    result = build(records, out)
+    assert result.exit_code == 1
+    assert "euro-scholar.yaml:" in result.output and "[schema-" in result.output, result.output
+    assert "Aborted with a BuildError" not in result.output and "Traceback" not in result.output
+    assert result.output.count("the records have") == 1          # listed once, not echoed twice
+    assert f"{out} is unchanged" in result.output
+    assert len(loads) == 2
+    assert digests(out) == before

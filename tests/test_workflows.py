@@ -151,3 +151,86 @@ def test_join_page_has_no_template_syntax() -> None:
     """The page goes through mkdocs as it is; braces would read as a template to other engines."""
     page = (ROOT / "site_src" / "join.md").read_text(encoding="utf-8")
     assert "{{" not in page and "{%" not in page
+
+
+def step_script(path: Path, name: str) -> str:
+    found = [step["run"] for step in steps(load(path)) if step.get("name") == name]
+    assert len(found) == 1, f"no step named {name!r} in {path.name}"
+    return found[0]
+
+
+def test_changed_record_names_never_reach_the_log(tmp_path: Path) -> None:
+    """A file name may hold a line break; printed raw, a line of it starting with `::` would run
+    as a workflow command. The step is run as GitHub runs it, on a real repository."""
+    script = step_script(ROOT / ".github/workflows/validate.yml", "List the records this pull request changes")
+    repo = tmp_path / "repo"
+    (repo / "records" / "pods").mkdir(parents=True)
+    env = {"GIT_AUTHOR_NAME": "T", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "T",
+           "GIT_COMMITTER_EMAIL": "t@example.org", "HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True,
+                              text=True).stdout.strip()
+
+    git("init", "-q")
+    (repo / "records" / "pods" / "a.yaml").write_text("id: a\n", encoding="utf-8")
+    git("add", "records")
+    git("commit", "-q", "-m", "base")
+    base = git("rev-parse", "HEAD")
+    hostile = "x\n::error file=forged::injected\n::add-mask::x\n.yaml"
+    (repo / "records" / "pods" / hostile).write_text("id: x\n", encoding="utf-8")
+    (repo / "records" / "pods" / "b.yaml").write_text("id: b\n", encoding="utf-8")
+    git("add", "records")
+    git("commit", "-q", "-m", "change")
+    runner_temp = tmp_path / "runner"
+    runner_temp.mkdir()
+    done = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script], cwd=repo,
+                          env={**env, "BASE_SHA": base, "RUNNER_TEMP": str(runner_temp)},
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "2 record file(s)" in done.stdout
+    for line in (done.stdout + done.stderr).splitlines():
+        assert not line.lstrip().startswith("::"), line
+    assert "injected" not in done.stdout + done.stderr
+    # The names still reach the next step intact, NUL-separated.
+    names = (runner_temp / "changed-records").read_bytes().split(b"\0")
+    assert f"records/pods/{hostile}".encode() in names
+
+
+def codeowners_rules() -> list[tuple[str, list[str]]]:
+    rules = []
+    for line in (ROOT / ".github" / "CODEOWNERS").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            pattern, *owners = line.split()
+            rules.append((pattern, owners))
+    return rules
+
+
+def owners_of(path: str) -> list[str]:
+    """GitHub's rule for the patterns used here: the last matching line wins."""
+    owners: list[str] = []
+    for pattern, rule_owners in codeowners_rules():
+        if pattern == "*":
+            matches = True
+        elif pattern.endswith("/"):
+            matches = ("/" + path).startswith(pattern if pattern.startswith("/") else "/" + pattern)
+        else:
+            matches = "/" + path == pattern or ("/" + path).startswith(pattern.rstrip("/") + "/")
+        if matches:
+            owners = rule_owners
+    return owners
+
+
+def test_codeowners_give_everything_but_records_to_the_admins() -> None:
+    """The Validate workflow runs the pull request's own Makefile, tests and tools before the
+    ownership check, so a change to any of them needs an admin; records are decided by
+    `rsdir check-ownership` instead."""
+    rules = codeowners_rules()
+    assert rules[0] == ("*", ["@ors-directory/admins"])
+    for path in ("Makefile", ".ci/setup.sh", "tests/test_build.py", "site_src/index.md", "pyproject.toml",
+                 "builder/cli.py", ".github/workflows/validate.yml", ".github/admins.yaml", "schema/x.json",
+                 "CONTRIBUTING.md", "anything/new.txt"):
+        assert owners_of(path) == ["@ors-directory/admins"], path
+    for path in ("records/institutions/de/de-nordbib.yaml", "records/pods/euro-scholar.yaml"):
+        assert "@ors-directory/admins" not in owners_of(path), path
+    assert owners_of("records/pods/euro-scholar.yaml") == []
