@@ -17,6 +17,7 @@ from .model import COPY, LOAN, Channel, Directory, Institution, LendingRule, Ser
 from .money import format_money
 from .partners import RETRY, UNFILLED, Refusal
 from .requests import Request
+from .wording import requests_in_words
 
 ACCEPT = "accept"
 COPY_OR_LOAN = "CopyOrLoan"
@@ -163,25 +164,6 @@ def rule_matches(case: Case, rule: LendingRule) -> bool:
     return not (rule.exempt_pods & case.directory.confirmed_pods.get(case.borrower.id, frozenset()))
 
 
-def describe_rule(rule: LendingRule, currency: str | None) -> str:
-    """The requests a rule refuses, in words: "loans of Book published in the last 2 years"."""
-    when = rule.when
-    words = [_service_words(when["service_type"]) if "service_type" in when else "requests"]
-    parts = {
-        "publication_type": lambda v: f"of {', '.join(v)}",
-        "item_format": lambda v: f"in the format {', '.join(v)}",
-        "published_within_years": lambda v: f"published in the last {v} years",
-        "published_before": lambda v: f"published before {v}",
-        "requester_country": lambda v: f"from libraries in {', '.join(v)}",
-        "service_level": lambda v: f"at service level {', '.join(v)}",
-        "need_before_within_days": lambda v: f"needed within {v} days",
-        "pages_over": lambda v: f"of more than {v} pages",
-        "max_cost_below": lambda v: f"with a maximum cost below {format_money(v, currency)}",
-    }
-    words += [describe(when[name]) for name, describe in parts.items() if name in when]
-    return " ".join(words)
-
-
 def check_rules(case: Case) -> Refusal | None:
     """The lender's rules, in its order; the first that matches decides."""
     terms = case.lender.terms
@@ -191,7 +173,7 @@ def check_rules(case: Case) -> Refusal | None:
         if rule_matches(case, rule):
             note = f" {rule.note}" if rule.note else ""
             return Refusal(rule.outcome, rule.reason, f"rule:{rule.id}",
-                           f"{case.lender.name} does not accept {describe_rule(rule, terms.currency)} "
+                           f"{case.lender.name} does not accept {requests_in_words(rule.when, terms.currency)} "
                            f"(its rule {rule.id}).{note}")
     return None
 

@@ -18,13 +18,13 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
 from posixpath import relpath
 from urllib.parse import urlsplit
 
 import jinja2
-import pycountry
 
+from .money import format_money
+from .wording import country_name, countries_in_words, join_words, requests_in_words
 from .model import CHANNEL_FAMILY, FAMILY_NAMES, Directory, Institution, Pod
 
 ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
@@ -112,14 +112,6 @@ def safe_url(url: object) -> str | None:
     return url.strip() if scheme in SAFE_LINK_SCHEMES else None
 
 
-@cache
-def country_name(code: str) -> str:
-    country = pycountry.countries.get(alpha_2=code)
-    if country is None:
-        return code
-    return getattr(country, "common_name", None) or country.name
-
-
 def city_of(institution: Institution) -> str | None:
     """The city people know the institution by: of its shipping address, else of the first."""
     addresses = institution.record.get("addresses", [])
@@ -141,38 +133,22 @@ def paragraphs(text: str) -> list[str]:
     return [block.strip() for block in re.split(separator, text) if block.strip()]
 
 
-def amount(value: float | int) -> str:
-    """A fee as people write it: whole amounts without decimals, others with two (5, 2.50)."""
-    return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
-
-
-def _join(words: Iterable[str], last: str = "or") -> str:
-    words = list(words)
-    if len(words) <= 1:
-        return "".join(words)
-    return f"{', '.join(words[:-1])} {last} {words[-1]}"
-
-
-def _countries_in_words(codes: Iterable[str]) -> str:
-    return _join([country_name(code) for code in codes], "and")
-
-
 def lends_to_in_words(lending: Mapping) -> str:
     countries = lending.get("countries", [])
     excluded = lending.get("exclude_countries", [])
-    said = "every country" if "*" in countries else _countries_in_words(countries)
+    said = "every country" if "*" in countries else countries_in_words(countries)
     if excluded:
-        said += f" except {_countries_in_words(excluded)}"
+        said += f" except {countries_in_words(excluded)}"
     return said
 
 
 def fee_in_words(terms: Mapping, currency: str | None) -> str | None:
-    """A service's fee with its currency ("5 EUR"), "free", or None when the record says nothing."""
+    """A service's fee with its currency ("EUR 5"), "free", or None when the record says nothing."""
     if "fee" not in terms:
         return None
     if not terms["fee"]:
         return "free"
-    return f"{amount(terms['fee'])} {currency or ''}".rstrip()
+    return format_money(terms["fee"], currency)
 
 
 def exchange_in_words(institution: Institution) -> str:
@@ -225,35 +201,14 @@ def closures_ahead(lending: Mapping, today: dt.date | None) -> list[Mapping]:
 
 def rule_in_words(rule: Mapping, currency: str | None) -> str:
     """A rejection rule as one sentence a librarian can read (the reason code is shown apart)."""
-    when = rule.get("when", {})
-    service = {"Loan": "Loan requests", "Copy": "Copy requests"}.get(when.get("service_type"), "Requests")
-    parts = [service]
-    if "publication_type" in when:
-        parts.append(f"for {_join(when['publication_type'])}")
-    if "item_format" in when:
-        parts.append(f"in the format {_join(when['item_format'])}")
-    if "published_within_years" in when:
-        years = when["published_within_years"]
-        parts.append(f"published in the last {years} year{'s' if years != 1 else ''}")
-    if "published_before" in when:
-        parts.append(f"published before {when['published_before']}")
-    if "requester_country" in when:
-        parts.append(f"from libraries in {_countries_in_words(when['requester_country'])}")
-    if "service_level" in when:
-        parts.append(f"at the service level {_join(when['service_level'])}")
-    if "need_before_within_days" in when:
-        parts.append(f"needed within {when['need_before_within_days']} days")
-    if "pages_over" in when:
-        parts.append(f"for more than {when['pages_over']} pages")
-    if "max_cost_below" in when:
-        parts.append(f"offering to pay less than {when['max_cost_below']} {currency or ''}".rstrip())
+    requests = requests_in_words(rule.get("when", {}), currency)
     verb = ("are refused" if rule.get("outcome") == "unfilled"
             else "are sent back so the borrower can change them")
-    sentence = " ".join(parts) + f" {verb}"
+    sentence = f"{requests[0].upper()}{requests[1:]} {verb}"
     unless = rule.get("unless", {})
     exempt = list(unless.get("requester", [])) + [f"members of the pod {p}" for p in unless.get("requester_pod", [])]
     if exempt:
-        sentence += f", except from {_join(exempt, 'and')}"
+        sentence += f", except from {join_words(exempt, 'and')}"
     return sentence + "."
 
 
@@ -267,7 +222,7 @@ def _environment() -> jinja2.Environment:
     # ...and nothing a record says is ever compiled as a template: records only fill the context.
     environment.filters["safe_url"] = safe_url
     environment.filters["country_name"] = country_name
-    environment.filters["amount"] = amount
+    environment.filters["money"] = format_money
     environment.globals.update(
         link=link, institution_path=institution_path, pod_path=pod_path, country_path=country_path,
         channel_labels=CHANNEL_LABELS, role_labels=ROLE_LABELS, family_names=FAMILY_NAMES,

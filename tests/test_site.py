@@ -56,7 +56,7 @@ def test_institution_page_shows_the_profile(sample_pages):
     assert "<li>Endpoint: <code>https://ill.nordbib.example/iso18626</code></li>" in body
     assert ("Loan requests for Book published in the last 2 years are refused, except from de-auenfeld "
             "and members of the pod nordic-share.") in body
-    assert "<li>Fee: 5 EUR</li>" in body
+    assert "<li>Fee: EUR 5</li>" in body
     assert '<a href="../../pods/euro-scholar/">European Scholarly Lending Ring</a>' in body
     assert '<a href="../../feed/v1/institutions/de-nordbib.json">' in body
     assert '<a href="../../feed/v1/alma/de-nordbib.json">' in body
@@ -76,7 +76,7 @@ def test_institution_summary_shows_the_essentials_before_the_details(sample_page
     assert body.index("rsd-glance") < body.index("<h2>Contacts</h2>") < body.index("<h2>Lending</h2>")
     assert "data-search-exclude" in glance.split(">", 1)[0]      # it repeats the details below
     assert '<span class="rsd-status rsd-status--active">Active</span> lends and borrows' in glance
-    assert "<dt>Copies</dt><dd>Article, Chapter, ConferenceProc · <span class=\"rsd-fee\">Fee: <strong>5 EUR</strong>" in glance
+    assert "<dt>Copies</dt><dd>Article, Chapter, ConferenceProc · <span class=\"rsd-fee\">Fee: <strong>EUR 5</strong>" in glance
     assert "Fee: <strong>free</strong>" in glance                  # loans cost nothing
     assert "<dt>Responds within</dt><dd><strong>3 days</strong></dd>" in glance
     assert "<dt>Lends to</dt><dd>Every country</dd>" in glance
@@ -118,7 +118,7 @@ def test_pod_summary_shows_the_shared_terms(sample_pages):
 
 
 @pytest.mark.parametrize("terms, currency, expected", [
-    ({"fee": 5.0}, "EUR", "5 EUR"), ({"fee": 2.5}, "GBP", "2.50 GBP"), ({"fee": 0}, None, "free"), ({}, "EUR", None),
+    ({"fee": 5.0}, "EUR", "EUR 5"), ({"fee": 2.5}, "GBP", "GBP 2.50"), ({"fee": 0}, None, "free"), ({}, "EUR", None),
 ])
 def test_fees_are_stated_with_their_currency(terms, currency, expected):
     assert site.fee_in_words(terms, currency) == expected
