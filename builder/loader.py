@@ -30,6 +30,9 @@ _DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]{0,17})\.[0-9]{1,18}")
 _SPECIAL_NUMBER = re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
 _NULLS = {"null", "~", ""}
 _BOOLEANS = {"true": True, "false": False}
+# Every integer, decimal, infinity or not-a-number starts with one of these; other plain text
+# can skip the three patterns, which matters at 10,000 records.
+_NUMBER_START = frozenset("-+.0123456789")
 # Control characters (tab and line breaks aside), characters that make text display differently
 # from what it is (Trojan Source), stray byte-order marks and halves of surrogate pairs.
 # U+2028 and U+2029 count as line breaks to YAML but not to editors, so they would also shift
@@ -166,6 +169,8 @@ def _scalar_value(event: yaml.ScalarEvent, file: str, path: tuple) -> Any:
         return None
     if text in _BOOLEANS:
         return _BOOLEANS[text]
+    if text[0] not in _NUMBER_START:
+        return text
     if _INTEGER.fullmatch(text):
         return int(text)
     if _DECIMAL.fullmatch(text):
@@ -175,6 +180,16 @@ def _scalar_value(event: yaml.ScalarEvent, file: str, path: tuple) -> Any:
         raise _fail(file, mark.line + 1, mark.column + 1, "yaml-special-number",
                     f"`{text}` (infinity or not-a-number) is not allowed; write a plain number", path)
     return text
+
+
+_SCALAR, _MAPPING_START, _SEQUENCE_START = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+_MAPPING_END, _SEQUENCE_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
+
+
+def _may_hide_characters(event: yaml.ScalarEvent, value: str) -> bool:
+    """Whether `value` needs `_check_text`: the whole file was already searched for forbidden
+    characters, so only the escapes of a double-quoted value can add new ones (or a long one)."""
+    return event.style == '"' or len(value) > MAX_SCALAR_CHARS
 
 
 @dataclass
@@ -230,7 +245,8 @@ def load(raw: bytes, file: str, *, parser=DEFAULT_PARSER) -> Document:
             raise _fail(file, mark.line + 1, mark.column + 1, "yaml-key-not-text",
                         f"the key `{event.value}` is not text; field names are words such as `name`",
                         top.path)
-        _check_text(key, file, mark, top.path)
+        if _may_hide_characters(event, key):
+            _check_text(key, file, mark, top.path)
         if key in top.container:
             first = keys[top.path + (key,)]
             raise _fail(file, mark.line + 1, mark.column + 1, "yaml-duplicate-key",
@@ -250,28 +266,30 @@ def load(raw: bytes, file: str, *, parser=DEFAULT_PARSER) -> Document:
         while events.check_event():
             event = events.get_event()
             mark = event.start_mark
-            if isinstance(event, yaml.DocumentStartEvent):
-                documents += 1
-                if documents > 1:
-                    raise _fail(file, mark.line + 1, mark.column + 1, "yaml-several-documents",
-                                "the file holds more than one YAML document (`---`); "
-                                "keep one record per file")
-                continue
-            if isinstance(event, (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)):
-                continue
-            where = stack[-1].path if stack else ()
-            if isinstance(event, yaml.AliasEvent):
-                raise _fail(file, mark.line + 1, mark.column + 1, "yaml-alias",
-                            f"`*{event.anchor}` refers to an anchor; anchors and aliases are not "
-                            "allowed, write the value out in full", where)
-            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            kind = type(event)
+            # Values and the ends of containers are nearly every event, so they are told apart
+            # first by exact class; the stream and document events and aliases are rare.
+            if kind is _MAPPING_END or kind is _SEQUENCE_END:
                 stack.pop()
                 continue
-            if getattr(event, "anchor", None) is not None:
+            where = stack[-1].path if stack else ()
+            if kind is not _SCALAR and kind is not _MAPPING_START and kind is not _SEQUENCE_START:
+                if isinstance(event, yaml.DocumentStartEvent):
+                    documents += 1
+                    if documents > 1:
+                        raise _fail(file, mark.line + 1, mark.column + 1, "yaml-several-documents",
+                                    "the file holds more than one YAML document (`---`); "
+                                    "keep one record per file")
+                if isinstance(event, yaml.AliasEvent):
+                    raise _fail(file, mark.line + 1, mark.column + 1, "yaml-alias",
+                                f"`*{event.anchor}` refers to an anchor; anchors and aliases are not "
+                                "allowed, write the value out in full", where)
+                continue   # stream start and end, document start and end
+            if event.anchor is not None:
                 raise _fail(file, mark.line + 1, mark.column + 1, "yaml-anchor",
                             f"`&{event.anchor}` defines an anchor; anchors and aliases are not "
                             "allowed, write the value out in full", where)
-            if getattr(event, "tag", None) is not None:
+            if event.tag is not None:
                 raise _fail(file, mark.line + 1, mark.column + 1, "yaml-tag",
                             f"the tag `{event.tag}` is not allowed; remove it and write a plain value",
                             where)
@@ -280,16 +298,23 @@ def load(raw: bytes, file: str, *, parser=DEFAULT_PARSER) -> Document:
                 raise _fail(file, mark.line + 1, mark.column + 1, "yaml-too-many-nodes",
                             f"the file has more than {MAX_NODES:,} values; a record is much smaller",
                             where)
-            if stack and isinstance(stack[-1].container, dict) and stack[-1].pending_key is None:
+            top = stack[-1] if stack else None
+            if top is not None and top.pending_key is None and type(top.container) is dict:
                 take_key(event, mark)
                 continue
             path = next_path()
             values[path] = (mark.line + 1, mark.column + 1)
-            if isinstance(event, yaml.ScalarEvent):
+            if kind is _SCALAR:
                 value = _scalar_value(event, file, path)
-                if isinstance(value, str):
+                if type(value) is str and _may_hide_characters(event, value):
                     _check_text(value, file, mark, path)
-                attach(value)
+                if top is None:
+                    root = value
+                elif type(top.container) is list:
+                    top.container.append(value)
+                else:
+                    top.container[top.pending_key] = value
+                    top.pending_key = None
                 continue
             if len(stack) >= MAX_DEPTH:
                 raise _fail(file, mark.line + 1, mark.column + 1, "yaml-too-deep",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,9 +49,12 @@ def display_path(path: Path) -> str:
     return Path(path).as_posix() if relative.startswith("..") else Path(relative).as_posix()
 
 
-def read_document(path: Path, *, parser=DEFAULT_PARSER) -> Document:
-    """Load one YAML file strictly; an unreadable file becomes a `YamlProblem` like bad YAML."""
-    name = display_path(path)
+def read_document(path: Path, *, parser=DEFAULT_PARSER, name: str | None = None) -> Document:
+    """Load one YAML file strictly; an unreadable file becomes a `YamlProblem` like bad YAML.
+
+    `name` is how messages call the file, `display_path(path)` unless the caller knows it already.
+    """
+    name = name if name is not None else display_path(path)
     try:
         raw = path.read_bytes()
     except OSError as err:
@@ -83,14 +88,44 @@ def _candidates(root: Path) -> tuple[list[tuple[str, Path, str | None]], list[Pr
     return found, problems
 
 
+def _display_names(root: Path, paths: list[Path]) -> list[str]:
+    """`display_path` of every file under `root`, without resolving each path against the working
+    folder again (that took a noticeable share of validating 10,000 records)."""
+    base = display_path(root)
+    if base.startswith(".."):   # the working folder may lie inside `root`: ask for each file
+        return [display_path(path) for path in paths]
+    prefix = "" if base == "." else base + "/"
+    return [prefix + path.relative_to(root).as_posix() for path in paths]
+
+
+@contextmanager
+def cycle_collector_paused():
+    """Loading makes millions of small dicts, lists and tuples and no reference cycles; Python's
+    cycle collector would re-scan all of them again and again as they pile up (about a fifth of
+    the time at 10,000 records). Plain reference counting still frees everything as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load_records(root: Path, *, parser=DEFAULT_PARSER) -> LoadedRecords:
     """Load every record under `root`, keeping going past files that cannot be read."""
+    with cycle_collector_paused():
+        return _load_records(root, parser)
+
+
+def _load_records(root: Path, parser) -> LoadedRecords:
     candidates, problems = _candidates(root)
     records: list[RecordFile] = []
     unreadable: list[tuple[str, str]] = []
-    for kind, path, folder in candidates:
+    names = _display_names(root, [path for _, path, _ in candidates])
+    for (kind, path, folder), name in zip(candidates, names):
         try:
-            document = read_document(path, parser=parser)
+            document = read_document(path, parser=parser, name=name)
         except YamlProblem as err:
             problems.append(err.problem)
             unreadable.append((kind, path.stem))

@@ -9,7 +9,7 @@ from pathlib import Path
 from . import crosschecks, schemas
 from .loader import DEFAULT_PARSER
 from .problems import Problem
-from .records import LoadedRecords, RecordFile, load_records
+from .records import LoadedRecords, RecordFile, cycle_collector_paused, load_records
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,12 @@ class Validation:
 
 
 def validate_loaded(loaded: LoadedRecords, today: dt.date) -> Validation:
+    # With every record in memory, each run of the cycle collector would scan all of them.
+    with cycle_collector_paused():
+        return _validate_loaded(loaded, today)
+
+
+def _validate_loaded(loaded: LoadedRecords, today: dt.date) -> Validation:
     problems: list[Problem] = list(loaded.problems)
     valid: list[RecordFile] = []
     for record in loaded.records:
