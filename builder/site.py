@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from posixpath import relpath
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import jinja2
 
@@ -110,6 +110,12 @@ def safe_url(url: object) -> str | None:
     except ValueError:
         return None
     return url.strip() if scheme in SAFE_LINK_SCHEMES else None
+
+
+def mailto_url(address: str) -> str:
+    """A `mailto:` link to exactly this address: `?`, `&`, `#` and `%` in it are percent-encoded,
+    so a record cannot add a subject, a copy recipient or a body to the message."""
+    return "mailto:" + quote(address, safe="@")
 
 
 def city_of(institution: Institution) -> str | None:
@@ -221,6 +227,7 @@ def _environment() -> jinja2.Environment:
     )
     # ...and nothing a record says is ever compiled as a template: records only fill the context.
     environment.filters["safe_url"] = safe_url
+    environment.filters["mailto_url"] = mailto_url
     environment.filters["country_name"] = country_name
     environment.filters["money"] = format_money
     environment.globals.update(

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import jsonschema_rs
 import pytest
+import regress
 from jsonschema import Draft202012Validator
 
 from builder import codes
@@ -144,6 +145,13 @@ def test_every_object_is_closed() -> None:
             if not isinstance(subschema.get("additionalProperties"), dict):
                 open_objects.append(f"{name}: {pointer}")
     assert open_objects == []
+
+
+@pytest.mark.parametrize("pattern", all_patterns())
+def test_pattern_is_a_valid_ecmascript_regex(pattern: str) -> None:
+    """Editors and other validators read patterns as ECMAScript with the `u` flag, which refuses
+    escapes Python allows (such as `\\"`)."""
+    regress.Regex(pattern, "u")
 
 
 @pytest.mark.parametrize("pattern", all_patterns())

@@ -206,3 +206,14 @@ def test_hostile_record_text_is_escaped_in_every_page():
     assert 'href="https://hostile.example/ill?a=1&amp;b=2" rel="nofollow noopener"' in body
     # The title is kept as plain text for the page engine to escape.
     assert pages["institutions/de-hostile.md"].title.startswith("<script>alert(1)</script>")
+
+
+def test_an_email_address_cannot_add_headers_to_its_mailto_link():
+    directory = directory_of(SAMPLE)
+    lender = next(i for i in directory.institutions.values() if i.record.get("contacts"))
+    sneaky = "ill?cc=someone@else.example&subject=hi@lib.example"
+    record = dict(lender.record, contacts=[{"role": "lending", "email": sneaky}])
+    body = site.institution_page(directory, Institution(lender.id, lender.name, lender.status,
+                                                        lender.country, record)).body
+    assert 'href="mailto:ill%3Fcc%3Dsomeone@else.example%26subject%3Dhi@lib.example"' in body
+    assert "mailto:ill?cc" not in body
