@@ -1,6 +1,7 @@
 """How fast partnerships, decisions and routing are on a large synthetic directory.
 
     .venv/bin/python benchmarks/decisions.py [--n 10000] [--requests 10000] [--partners 20]
+    .venv/bin/python benchmarks/decisions.py --sizes 1000,10000   (as many requests as institutions)
 
 Writes a synthetic records folder and request files (benchmarks/synth.py) into a temporary
 folder, loads the directory once (timed on its own, as every command does it once), then times
@@ -68,12 +69,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=10_000, help="institutions (default 10000)")
     parser.add_argument("--requests", type=int, default=10_000, help="request files (default 10000)")
     parser.add_argument("--partners", type=int, default=20, help="partners listed by each (default 20)")
+    parser.add_argument("--sizes", help="comma-separated directory sizes, each with as many requests")
     args = parser.parse_args(argv)
+    runs = ([(int(size), int(size)) for size in args.sizes.split(",")] if args.sizes
+            else [(args.n, args.requests)])
+    for institutions, request_count in runs:
+        print(f"\n== {institutions} institutions, {request_count} requests ==", flush=True)
+        measure(institutions, request_count, args.partners)
+    return 0
 
+
+def measure(n: int, request_count: int, partners: int) -> None:
     with tempfile.TemporaryDirectory(prefix="rsdir-bench-") as tmp:
         records, requests = Path(tmp) / "records", Path(tmp) / "requests"
-        timed(f"generate {args.n} institutions", lambda: generate(records, args.n, seed=1, partners=args.partners))
-        timed(f"generate {args.requests} requests", lambda: generate_requests(requests, records, args.requests))
+        timed(f"generate {n} institutions", lambda: generate(records, n, seed=1, partners=partners))
+        timed(f"generate {request_count} requests", lambda: generate_requests(requests, records, request_count))
         validation, _ = timed("load: validate", lambda: validate_directory(records, TODAY))
         directory, _ = timed("load: build the model", lambda: Directory.from_records(validation.valid))
         print(f"  {len(directory.institutions)} institutions, {len(validation.errors)} validation errors")
@@ -98,7 +108,6 @@ def main(argv: list[str] | None = None) -> int:
                               target=1.0)
             answer = json.loads(result)
             print(f"  {len(answer['lenders'])} lenders accept, {len(answer.get('refused', []))} refusals listed")
-    return 0
 
 
 if __name__ == "__main__":
