@@ -12,7 +12,7 @@ import click
 from . import report
 from .records import display_path
 from .scaffold import CHANNEL_METHODS, Profile, render_profile, scaffold_problems
-from .validate import Validation, validate_directory
+from .validate import Validation, passes, validate_directory
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -100,8 +100,7 @@ def validate(paths: tuple[Path, ...], records_dir: Path, output_format: str, str
         wanted = [display_path(p) for p in paths]
         problems = [p for p in problems
                     if any(p.file == w or p.file.startswith(w.rstrip("/") + "/") for w in wanted)]
-    failing = {"error", "warning"} if strict else {"error"}
-    ok = not any(p.severity in failing for p in problems)
+    ok = passes(problems, strict=strict)
     if output_format == "json":
         click.echo(report.as_json(problems, files, ok), nl=False)
     elif output_format == "github":

@@ -444,7 +444,8 @@ def pod_membership_confirmed(directory: Checked) -> Iterator[Problem]:
 
 
 def _months_later(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later, or the last day of that month when it is shorter."""
+    """The same day `months` later (earlier when negative), or the last day of that month when it
+    is shorter."""
     years, month_index = divmod(day.month - 1 + months, 12)
     year, month = day.year + years, month_index + 1
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
@@ -455,8 +456,9 @@ def reviewed_recently(directory: Checked) -> Iterator[Problem]:
     """Maintainers confirm their profile at least every 18 months."""
     for record in directory.valid:
         reviewed = parse_date(record.data["last_reviewed"])
-        # Reviewed exactly 18 months ago is still in time; the day after, it is overdue.
-        if reviewed and directory.today > _months_later(reviewed, REVIEW_MONTHS):
+        # Reviewed exactly 18 months ago is still in time; the day after, it is overdue. Counting
+        # back from today, not forward from the review, keeps a date like 9999-12-31 in range.
+        if reviewed and reviewed < _months_later(directory.today, -REVIEW_MONTHS):
             yield record.document.problem(
                 ("last_reviewed",), "review-overdue",
                 f"last reviewed {record.data['last_reviewed']}, more than {REVIEW_MONTHS} months ago; "

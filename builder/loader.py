@@ -29,6 +29,7 @@ _INTEGER = re.compile(r"-?(?:0|[1-9][0-9]{0,17})")
 _DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]{0,17})\.[0-9]{1,18}")
 _SPECIAL_NUMBER = re.compile(r"[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
 _NULLS = {"null", "~", ""}
+_KEY_BREAKS = re.compile("[\t\n\r]")
 _BOOLEANS = {"true": True, "false": False}
 # Every integer, decimal, infinity or not-a-number starts with one of these; other plain text
 # can skip the three patterns, which matters at 10,000 records.
@@ -90,8 +91,8 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 def _decode(raw: bytes, file: str) -> str:
     if len(raw) > MAX_BYTES:
         raise _fail(file, 1, 1, "yaml-too-large",
-                    f"the file is {len(raw):,} bytes; a record may be at most {MAX_BYTES:,} bytes. "
-                    "Shorten long texts or split the content.")
+                    f"the file is larger than the {MAX_BYTES:,} bytes a record may have; "
+                    "shorten long texts")
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -247,6 +248,11 @@ def load(raw: bytes, file: str, *, parser=DEFAULT_PARSER) -> Document:
                         top.path)
         if _may_hide_characters(event, key):
             _check_text(key, file, mark, top.path)
+        if _KEY_BREAKS.search(key):
+            # A key is echoed in messages; a line break in it could forge further report lines.
+            raise _fail(file, mark.line + 1, mark.column + 1, "yaml-key-not-text",
+                        "a field name cannot contain line breaks or tabs; field names are words "
+                        "such as `name`", top.path)
         if key in top.container:
             first = keys[top.path + (key,)]
             raise _fail(file, mark.line + 1, mark.column + 1, "yaml-duplicate-key",

@@ -78,6 +78,9 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         history = read_history(folder)
     except HistoryError as err:
         raise PluginError(str(err)) from None
+    if history.shallow:
+        log.warning("this is a shallow git clone: change dates and updates.json only know the newest "
+                    "commit; fetch the full history (git fetch --unshallow, or fetch-depth: 0 in CI)")
     # Validation and the pages' "upcoming closures" compare with "today"; the build's own date
     # (from git) keeps a rebuild of the same commit identical.
     build_day = history.generated_at.date()

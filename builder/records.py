@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .loader import DEFAULT_PARSER, Document, YamlProblem, load
+from .loader import DEFAULT_PARSER, MAX_BYTES, Document, YamlProblem, load
 from .problems import Problem
 
 INSTITUTION = "institution"
@@ -39,9 +39,6 @@ class LoadedRecords:
     # still known from their names, so references to them are not reported as unknown too.
     unreadable: tuple[tuple[str, str], ...] = ()
 
-    def of_kind(self, kind: str) -> list[RecordFile]:
-        return [record for record in self.records if record.kind == kind]
-
 
 def display_path(path: Path) -> str:
     """How a file is named in messages: relative to the working folder when it is inside it."""
@@ -56,7 +53,10 @@ def read_document(path: Path, *, parser=DEFAULT_PARSER, name: str | None = None)
     """
     name = name if name is not None else display_path(path)
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:
+            # Never more than the loader accepts: a huge file (or /dev/zero) is refused as too
+            # large without being read into memory first.
+            raw = handle.read(MAX_BYTES + 1)
     except OSError as err:
         raise YamlProblem(Problem(name, 1, 1, "error", "$", "file-unreadable",
                                   f"cannot read the file: {err.strerror}")) from None
@@ -73,9 +73,14 @@ def _candidates(root: Path) -> tuple[list[tuple[str, Path, str | None]], list[Pr
     institutions = root / "institutions"
     pods = root / "pods"
     for path in sorted(root.rglob("*")):
-        if not path.is_file() or path.suffix not in (".yaml", ".yml"):
+        if path.suffix not in (".yaml", ".yml") or not (path.is_file() or path.is_symlink()):
             continue
-        if path.suffix == ".yml":
+        if path.is_symlink():
+            # A link could make the checks (and their messages) read a file outside records/.
+            problems.append(Problem(display_path(path), 1, 1, "error", "$", "file-is-link",
+                                    "record files must be ordinary files, not symbolic links; "
+                                    "replace the link with the file itself"))
+        elif path.suffix == ".yml":
             problems.append(_misplaced(path, "record files end in `.yaml`; rename this file"))
         elif path.parent.parent == institutions:
             found.append((INSTITUTION, path, path.parent.name))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Iterable
 from pathlib import Path
 
 from . import crosschecks, schemas
@@ -23,8 +24,13 @@ class Validation:
         return [p for p in self.problems if p.severity == "error"]
 
     def ok(self, *, strict: bool = False) -> bool:
-        failing = {"error", "warning"} if strict else {"error"}
-        return not any(p.severity in failing for p in self.problems)
+        return passes(self.problems, strict=strict)
+
+
+def passes(problems: Iterable[Problem], *, strict: bool = False) -> bool:
+    """No errors (and, when strict, no warnings either); notices never fail."""
+    failing = {"error", "warning"} if strict else {"error"}
+    return not any(p.severity in failing for p in problems)
 
 
 def validate_loaded(loaded: LoadedRecords, today: dt.date) -> Validation:

@@ -182,3 +182,23 @@ def test_validators_agree_on_edge_values(label, path, value):
     target[path[-1]] = value
     assert schemas.is_valid_fast("institution", data) == schemas.is_valid_detailed("institution", data)
     assert schemas.is_valid_fast("institution", MINIMAL) and schemas.is_valid_detailed("institution", MINIMAL)
+
+
+def test_a_review_date_far_in_the_future_is_not_overdue_and_does_not_crash(records_copy):
+    records = records_copy(SAMPLE_RECORDS)
+    target = records / "institutions" / "de" / "de-nordbib.yaml"
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("last_reviewed: 2026-10-14", "last_reviewed: 9999-12-31"), encoding="utf-8")
+    result = validate_directory(records, TODAY)
+    assert result.errors == []
+    assert not [p for p in result.problems if p.code == "review-overdue"]
+
+
+def test_a_symbolic_link_is_refused_and_not_read(records_copy, tmp_path):
+    records = records_copy(SAMPLE_RECORDS)
+    secret = tmp_path / "secret.yaml"
+    secret.write_text("secret_token: do-not-print\n", encoding="utf-8")
+    (records / "institutions" / "de" / "de-link.yaml").symlink_to(secret)
+    result = validate_directory(records, TODAY)
+    assert [p.code for p in result.errors] == ["file-is-link"]
+    assert not any("secret_token" in p.message for p in result.problems)
