@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sys
 from pathlib import Path
@@ -231,18 +232,21 @@ def answering_directory(records_dir: Path, on_date: dt.date | None) -> "Director
 def json_text(document: dict, *, item_per_line: bool = False) -> str:
     """Indented JSON; with `item_per_line`, each entry of a top-level list on one line, which keeps
     answers about thousands of requests or institutions readable, diffable and fast to print."""
-    import json
-
     if not item_per_line:
         return json.dumps(document, ensure_ascii=False, indent=2)
 
     def member(key: str, value) -> str:
         if isinstance(value, list) and value:
-            items = ",\n".join("    " + json.dumps(item, ensure_ascii=False) for item in value)
-            return f"  {json.dumps(key)}: [\n{items}\n  ]"
-        return f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)}"
+            items = ",\n    ".join(map(_encode_json, value))
+            return f"  {_encode_json(key)}: [\n    {items}\n  ]"
+        return f"  {_encode_json(key)}: {_encode_json(value)}"
 
     return "{\n" + ",\n".join(member(key, value) for key, value in document.items()) + "\n}"
+
+
+# One encoder for every item: `json.dumps` with options builds a new encoder on each call, which
+# is a fifth of the time when printing a hundred thousand partnerships.
+_encode_json = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _print_json(document: dict, *, item_per_line: bool = False) -> None:
