@@ -188,8 +188,6 @@ def check_ownership_command(base: str, author: str, records_dir: Path, output_fo
     maintainers in BASE's version of that record (a new record must list AUTHOR); directory admins,
     listed in .github/admins.yaml on BASE, may change anything. Uncommitted edits are not checked.
     """
-    import json
-
     from .ownership import OwnershipError, check_ownership, valid_login
 
     if not valid_login(author.removeprefix("@")):
