@@ -248,7 +248,7 @@ def load(raw: bytes, file: str, *, parser=DEFAULT_PARSER) -> Document:
                         top.path)
         if _may_hide_characters(event, key):
             _check_text(key, file, mark, top.path)
-        if _KEY_BREAKS.search(key):
+        if not key.isidentifier() and _KEY_BREAKS.search(key):
             # A key is echoed in messages; a line break in it could forge further report lines.
             raise _fail(file, mark.line + 1, mark.column + 1, "yaml-key-not-text",
                         "a field name cannot contain line breaks or tabs; field names are words "
