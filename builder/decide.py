@@ -180,10 +180,15 @@ def check_rules(case: Case) -> Refusal | None:
 
 # --- terms of the service ---------------------------------------------------------------------
 
+def _offers(offered, asked) -> bool:
+    """A lender without a list takes anything, and a request that asks for nothing fits any list."""
+    return offered is None or asked is None or asked in offered
+
+
 def check_service_level(case: Case) -> Refusal | None:
     """The lender serves the service level asked for (a lender without a list serves all)."""
     terms, level = case.lender.terms, case.request.service_level
-    if terms is None or terms.service_levels is None or level is None or level in terms.service_levels:
+    if terms is None or _offers(terms.service_levels, level):
         return None
     return Refusal(RETRY, "ReqServLevelNotSupp", "builtin:service-level",
                    f"{case.lender.name} serves the service levels {_listing(terms.service_levels)} only; "
@@ -193,7 +198,7 @@ def check_service_level(case: Case) -> Refusal | None:
 def check_delivery_method(case: Case) -> Refusal | None:
     """The lender delivers this service by the method asked for (no list: any method)."""
     service, method = case.service, case.request.delivery_method
-    if service is None or service.delivery_methods is None or method is None or method in service.delivery_methods:
+    if service is None or _offers(service.delivery_methods, method):
         return None
     return Refusal(RETRY, "ReqDelMethodNotSupp", "builtin:delivery-method",
                    f"{case.lender.name} sends {_service_words(service.name)} by "
@@ -203,7 +208,7 @@ def check_delivery_method(case: Case) -> Refusal | None:
 def check_payment_method(case: Case) -> Refusal | None:
     """The lender accepts the payment method offered (no list: any method)."""
     terms, method = case.lender.terms, case.request.payment_method
-    if terms is None or terms.payment_methods is None or method is None or method in terms.payment_methods:
+    if terms is None or _offers(terms.payment_methods, method):
         return None
     return Refusal(RETRY, "ReqPayMethodNotSupported", "builtin:payment-method",
                    f"{case.lender.name} accepts payment by {_listing(terms.payment_methods)} only; "

@@ -30,27 +30,25 @@ def countries_in_words(codes: Iterable[str]) -> str:
     return join_words([country_name(code) for code in codes], "and")
 
 
+def _years(count: int) -> str:
+    return f"{count} year{'s' if count != 1 else ''}"
+
+
+# Each condition of a rule as the words that narrow "requests", in the order they read best.
+_CONDITION_WORDS = (
+    ("publication_type", lambda value, currency: f"for {join_words(value)}"),
+    ("item_format", lambda value, currency: f"in the format {join_words(value)}"),
+    ("published_within_years", lambda value, currency: f"published in the last {_years(value)}"),
+    ("published_before", lambda value, currency: f"published before {value}"),
+    ("requester_country", lambda value, currency: f"from libraries in {countries_in_words(value)}"),
+    ("service_level", lambda value, currency: f"at the service level {join_words(value)}"),
+    ("need_before_within_days", lambda value, currency: f"needed within {value} days"),
+    ("pages_over", lambda value, currency: f"for more than {value} pages"),
+    ("max_cost_below", lambda value, currency: f"offering to pay less than {format_money(value, currency)}"),
+)
+
+
 def requests_in_words(when: Mapping, currency: str | None) -> str:
     """The requests a rule's conditions describe: "loan requests for Book published in the last 2 years"."""
     service = {"Loan": "loan requests", "Copy": "copy requests"}.get(when.get("service_type"), "requests")
-    parts = [service]
-    if "publication_type" in when:
-        parts.append(f"for {join_words(when['publication_type'])}")
-    if "item_format" in when:
-        parts.append(f"in the format {join_words(when['item_format'])}")
-    if "published_within_years" in when:
-        years = when["published_within_years"]
-        parts.append(f"published in the last {years} year{'s' if years != 1 else ''}")
-    if "published_before" in when:
-        parts.append(f"published before {when['published_before']}")
-    if "requester_country" in when:
-        parts.append(f"from libraries in {countries_in_words(when['requester_country'])}")
-    if "service_level" in when:
-        parts.append(f"at the service level {join_words(when['service_level'])}")
-    if "need_before_within_days" in when:
-        parts.append(f"needed within {when['need_before_within_days']} days")
-    if "pages_over" in when:
-        parts.append(f"for more than {when['pages_over']} pages")
-    if "max_cost_below" in when:
-        parts.append(f"offering to pay less than {format_money(when['max_cost_below'], currency)}")
-    return " ".join(parts)
+    return " ".join([service] + [words(when[name], currency) for name, words in _CONDITION_WORDS if name in when])
