@@ -19,8 +19,9 @@ serve: $(BIN)/rsdir
 validate: $(BIN)/rsdir
 	$(BIN)/rsdir validate
 
+# RSDIR_CHROMIUM=/path/to/chrome uses a browser that is already there (as on GitHub's runners).
 browser:
-	@command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
+	@[ -n "$$RSDIR_CHROMIUM" ] || command -v chromium >/dev/null || { $(SUDO) apt-get update -qq && \
 		$(SUDO) apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
 
 test: $(BIN)/rsdir browser

@@ -2,8 +2,9 @@
 search, an institution page, the feed link, hostile records and speed at 10,000 institutions.
 
 The site is built once per session with `rsdir build` and served by Python's http.server on
-127.0.0.1. Chromium is Debian's (`/usr/bin/chromium`, `make browser` installs it); without it
-these tests are skipped on a workstation and fail in CI, where they must run.
+127.0.0.1. Chromium is Debian's (`/usr/bin/chromium`, `make browser` installs it), or the
+Chromium-based browser that RSDIR_CHROMIUM names; without it these tests are skipped on a
+workstation and fail in CI, where they must run.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from conftest import FIXTURES, REPO, SAMPLE_RECORDS, TODAY
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("RSDIR_CHROMIUM") or "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 DESKTOP = {"width": 1280, "height": 900}
