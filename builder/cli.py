@@ -82,8 +82,8 @@ def validate(paths: tuple[Path, ...], records_dir: Path, output_format: str, str
              on_date: dt.date | None) -> None:
     """Check every record (schema and cross-record checks).
 
-    PATHS narrows the report to those files or folders; the whole directory is still read, since
-    many checks compare records with each other.
+    PATHS narrows the report to those files or folders, which must lie inside --records; the
+    whole directory is still read, since many checks compare records with each other.
     """
     result = validated(records_dir, on_date)
     problems = list(result.problems)
@@ -93,7 +93,9 @@ def validate(paths: tuple[Path, ...], records_dir: Path, output_format: str, str
         if missing:
             raise usage_error(f"no such file or folder: {display_path(missing[0])}")
         root = records_dir.resolve()
-        outside = [p for p in paths if not p.resolve().is_relative_to(root)]
+        # Only the folder is resolved: a symbolic link inside records/ is reported as one
+        # (`file-is-link`), not mistaken for a file elsewhere.
+        outside = [p for p in paths if not (p.absolute().parent.resolve() / p.name).is_relative_to(root)]
         if outside:
             raise usage_error(f"{display_path(outside[0])} is not inside the records folder `{records_dir}`; "
                               "records are checked where they live: move the file into "
