@@ -443,12 +443,16 @@ def pod_membership_confirmed(directory: Checked) -> Iterator[Problem]:
                     "membership does not count; ask its maintainers to add it", severity="warning")
 
 
-def _months_later(day: dt.date, months: int) -> dt.date:
-    """The same day `months` later (earlier when negative), or the last day of that month when it
-    is shorter."""
-    years, month_index = divmod(day.month - 1 + months, 12)
-    year, month = day.year + years, month_index + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+def review_overdue(reviewed: dt.date, today: dt.date) -> bool:
+    """More than 18 months between the review and today: reviewed on 2026-02-28, it is still in
+    time on 2027-08-28 and overdue from 2027-08-29. Counted in whole months and days, not by
+    building a date, so no date in or out of range (9999-12-31, year 1) can overflow."""
+    months = (today.year - reviewed.year) * 12 + (today.month - reviewed.month)
+    if months != REVIEW_MONTHS:
+        return months > REVIEW_MONTHS
+    # The same day 18 months later, or the month's last day when that month is shorter.
+    due_day = min(reviewed.day, calendar.monthrange(today.year, today.month)[1])
+    return today.day > due_day
 
 
 @check
@@ -456,9 +460,7 @@ def reviewed_recently(directory: Checked) -> Iterator[Problem]:
     """Maintainers confirm their profile at least every 18 months."""
     for record in directory.valid:
         reviewed = parse_date(record.data["last_reviewed"])
-        # Reviewed exactly 18 months ago is still in time; the day after, it is overdue. Counting
-        # back from today, not forward from the review, keeps a date like 9999-12-31 in range.
-        if reviewed and reviewed < _months_later(directory.today, -REVIEW_MONTHS):
+        if reviewed and review_overdue(reviewed, directory.today):
             yield record.document.problem(
                 ("last_reviewed",), "review-overdue",
                 f"last reviewed {record.data['last_reviewed']}, more than {REVIEW_MONTHS} months ago; "

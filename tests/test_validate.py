@@ -4,12 +4,14 @@ the right file, line and column, nothing else is reported, and the two schema va
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from pathlib import Path
 
 import pytest
 import yaml
 
 from builder import schemas
+from builder.crosschecks import review_overdue
 from builder.loader import load
 from builder.validate import validate_directory
 from conftest import EXAMPLE_REQUESTS, FIXTURES, SAMPLE_RECORDS, TODAY, expectations
@@ -202,3 +204,15 @@ def test_a_symbolic_link_is_refused_and_not_read(records_copy, tmp_path):
     result = validate_directory(records, TODAY)
     assert [p.code for p in result.errors] == ["file-is-link"]
     assert not any("secret_token" in p.message for p in result.problems)
+
+
+@pytest.mark.parametrize("reviewed, today, overdue", [
+    ("2026-02-28", "2027-08-28", False),   # exactly 18 months: still in time
+    ("2026-02-28", "2027-08-29", True),
+    ("2025-05-31", "2026-11-30", False),   # November has no 31st: due on its last day
+    ("2025-05-31", "2026-12-01", True),
+    ("9999-12-31", "0001-01-01", False),   # far apart either way: no date arithmetic overflows
+    ("0001-01-01", "9999-12-31", True),
+])
+def test_review_is_overdue_the_day_after_eighteen_months(reviewed, today, overdue):
+    assert review_overdue(dt.date.fromisoformat(reviewed), dt.date.fromisoformat(today)) is overdue
