@@ -224,18 +224,6 @@ def load(raw: bytes, file: str, *, parser=DEFAULT_PARSER) -> Document:
             return top.path + (len(top.container),)
         return top.path + (top.pending_key,)
 
-    def attach(value: Any) -> None:
-        nonlocal root
-        if not stack:
-            root = value
-            return
-        top = stack[-1]
-        if isinstance(top.container, list):
-            top.container.append(value)
-        else:
-            top.container[top.pending_key] = value
-            top.pending_key = None
-
     def take_key(event, mark) -> None:
         top = stack[-1]
         if not isinstance(event, yaml.ScalarEvent):
@@ -314,20 +302,20 @@ def load(raw: bytes, file: str, *, parser=DEFAULT_PARSER) -> Document:
                 value = _scalar_value(event, file, path)
                 if type(value) is str and _may_hide_characters(event, value):
                     _check_text(value, file, mark, path)
-                if top is None:
-                    root = value
-                elif type(top.container) is list:
-                    top.container.append(value)
-                else:
-                    top.container[top.pending_key] = value
-                    top.pending_key = None
-                continue
-            if len(stack) >= MAX_DEPTH:
+            elif len(stack) >= MAX_DEPTH:
                 raise _fail(file, mark.line + 1, mark.column + 1, "yaml-too-deep",
                             f"values are nested more than {MAX_DEPTH} levels deep", where)
-            container: dict | list = {} if isinstance(event, yaml.MappingStartEvent) else []
-            attach(container)
-            stack.append(_Open(container, path))
+            else:
+                value = {} if kind is _MAPPING_START else []
+            if top is None:
+                root = value
+            elif type(top.container) is list:
+                top.container.append(value)
+            else:
+                top.container[top.pending_key] = value
+                top.pending_key = None
+            if kind is not _SCALAR:
+                stack.append(_Open(value, path))
     except yaml.MarkedYAMLError as err:
         if err.problem == "found invalid Unicode character escape code" and err.problem_mark:
             start = err.context_mark or err.problem_mark
