@@ -208,9 +208,12 @@ def _port_problem(port: int, err: OSError) -> BuildRefused:
     if err.errno == errno.EADDRINUSE:
         return BuildRefused(f"port {port} is in use (is another preview still running?); stop that "
                             f"program or pass --port {other}")
-    if err.errno == errno.EACCES:
+    if err.errno == errno.EACCES and port < 1024:
         return BuildRefused(f"port {port} needs administrator rights; pass --port 8000 or another "
                             "port above 1023")
+    if err.errno == errno.EACCES:
+        return BuildRefused(f"port {port} cannot be used here (the system refused it); pass "
+                            f"--port {other} or another free port")
     return BuildRefused(f"cannot serve on 127.0.0.1:{port}: {_reason(err)}; pass another --port")
 
 

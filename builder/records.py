@@ -72,7 +72,15 @@ def _candidates(root: Path) -> tuple[list[tuple[str, Path, str | None]], list[Pr
     problems: list[Problem] = []
     institutions = root / "institutions"
     pods = root / "pods"
+    # rglob does not descend into symbolic links to folders (Python 3.11 and later), but it does
+    # list the link itself: report it once, so that files behind it are neither read nor ignored
+    # without a word.
     for path in sorted(root.rglob("*")):
+        if path.is_symlink() and path.is_dir():
+            problems.append(Problem(display_path(path), 1, 1, "error", "$", "file-is-link",
+                                    "folders under records/ must be ordinary folders, not symbolic "
+                                    "links; replace the link with the folder itself"))
+            continue
         if path.suffix not in (".yaml", ".yml") or not (path.is_file() or path.is_symlink()):
             continue
         if path.is_symlink():

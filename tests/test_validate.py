@@ -216,3 +216,18 @@ def test_a_symbolic_link_is_refused_and_not_read(records_copy, tmp_path):
 ])
 def test_review_is_overdue_the_day_after_eighteen_months(reviewed, today, overdue):
     assert review_overdue(dt.date.fromisoformat(reviewed), dt.date.fromisoformat(today)) is overdue
+
+
+def test_a_symbolic_link_to_a_folder_is_refused_once_and_not_read(records_copy, tmp_path):
+    records = records_copy(SAMPLE_RECORDS)
+    outside = tmp_path / "outside"
+    (outside / "deeper").mkdir(parents=True)
+    (outside / "fr-hidden.yaml").write_text("secret_token: do-not-print\n", encoding="utf-8")
+    (outside / "deeper" / "fr-deeper.yaml").write_text("secret_token: do-not-print\n", encoding="utf-8")
+    link = records / "institutions" / "xx"
+    link.symlink_to(outside, target_is_directory=True)
+    result = validate_directory(records, TODAY)
+    assert [(p.code, Path(p.file).name) for p in result.errors] == [("file-is-link", "xx")]
+    assert "folders under records/ must be ordinary folders" in result.errors[0].message
+    assert not any("hidden" in str(p.file) or "deeper" in str(p.file) for p in result.problems)
+    assert not any("secret_token" in p.message for p in result.problems)
