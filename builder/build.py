@@ -36,7 +36,14 @@ class BuildRefused(Exception):
 
 
 class BuildFailed(Exception):
-    """mkdocs (or the records it validated) failed; the previous output is untouched."""
+    """mkdocs (or the records it validated) failed; the previous output is untouched.
+
+    `writing` is true when the failure was in writing files (permissions, a full disk) rather
+    than in the records or the pages."""
+
+    def __init__(self, message: str, *, writing: bool = False):
+        super().__init__(message)
+        self.writing = writing
 
 
 class _MkdocsMessages(logging.Handler):
@@ -158,7 +165,8 @@ def build_site(config_file: Path, records_dir: Path, out: Path) -> Path:
             except MkDocsException as err:
                 raise log.failure(err) from None
             except OSError as err:
-                raise BuildFailed(f"could not write the site into `{staging}`: {_reason(err)}") from None
+                raise BuildFailed(f"could not write the site into `{staging}`: {_reason(err)}",
+                                  writing=True) from None
         try:
             _swap_in(staging, out)
         except OSError as err:

@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import Callable
 
 import click
 
@@ -118,7 +119,7 @@ def validate(paths: tuple[Path, ...], records_dir: Path, output_format: str, str
     sys.exit(EXIT_OK if ok else EXIT_FAILED)
 
 
-@main.command()
+@main.command(short_help="Create a new institution profile; asks for what is missing.")
 @records_option
 @click.option("--id", "record_id", help="Stable id, e.g. de-nordbib (lower case, digits, hyphens).")
 @click.option("--name", help="Display name of the institution.")
@@ -177,18 +178,19 @@ def new(records_dir: Path, on_date: dt.date | None, **answers) -> None:
     click.echo(f"Wrote {display_path(target)}. Check it with: rsdir validate {display_path(target)}")
 
 
-@main.command("check-ownership")
+@main.command("check-ownership", short_help="Fail unless the --author may make each record change.")
 @click.option("--base", required=True, metavar="REV",
               help="The revision the change is proposed against (in CI: the pull request's base commit).")
 @click.option("--author", required=True, metavar="LOGIN", help="GitHub login of the change's author.")
 @records_option
 @format_option("text", "json")
 def check_ownership_command(base: str, author: str, records_dir: Path, output_format: str) -> None:
-    """Fail unless AUTHOR may make every record change committed since BASE.
+    """Fail unless the --author may make every record change committed since the --base revision.
 
     Each changed, added, deleted or renamed file under the records folder is checked against the
-    maintainers in BASE's version of that record (a new record must list AUTHOR); directory admins,
-    listed in .github/admins.yaml on BASE, may change anything. Uncommitted edits are not checked.
+    maintainers in the base revision's version of that record (a new record must list the
+    author); directory admins, listed in .github/admins.yaml on the base revision, may change
+    anything. Uncommitted edits are not checked.
     """
     from .ownership import OwnershipError, check_ownership, valid_login
 
@@ -226,7 +228,26 @@ def answering_directory(records_dir: Path, on_date: dt.date | None) -> "Director
             click.echo(f"rsdir: warning: skipped: {', '.join(skipped)}", err=True)
         if flawed:
             click.echo(f"rsdir: warning: used despite cross-record errors: {', '.join(flawed)}", err=True)
-    return Directory.from_records(result.valid)
+    return Directory.from_records(result.valid, left_out=_left_out_institutions(result))
+
+
+def _left_out_institutions(result: Validation) -> set[str]:
+    """Ids and file names of the institution records left out of the answers for their errors.
+
+    Both are kept: an invalid record's `id` may itself be what is wrong, and a borrower names a
+    library by the id it had when its file was valid.
+    """
+    from .records import INSTITUTION
+
+    valid = {record.document.file for record in result.valid}
+    names = {stem for kind, stem in result.loaded.unreadable if kind == INSTITUTION}
+    for record in result.loaded.records:
+        if record.kind == INSTITUTION and record.document.file not in valid:
+            names.add(record.stem)
+            written_id = record.data.get("id") if isinstance(record.data, dict) else None
+            if isinstance(written_id, str):
+                names.add(written_id)
+    return names
 
 
 def json_text(document: dict, *, item_per_line: bool = False) -> str:
@@ -253,7 +274,7 @@ def _print_json(document: dict, *, item_per_line: bool = False) -> None:
     click.echo(json_text(document, item_per_line=item_per_line))
 
 
-@main.command()
+@main.command(short_help="Partnerships of one institution, or of all with --all.")
 @click.argument("institution", required=False)
 @click.argument("other", required=False)
 @click.option("--all", "whole_graph", is_flag=True, help="Print the partnerships of every institution.")
@@ -270,7 +291,9 @@ def partners(institution: str | None, other: str | None, whole_graph: bool, reco
     from .model import UnknownInstitution
     from .partners import graph, graph_text, partnerships, partnerships_text
 
-    if whole_graph == bool(institution):
+    if whole_graph and institution:
+        raise usage_error("give either INSTITUTION or --all, not both")
+    if not whole_graph and not institution:
         raise usage_error("give an institution id, or --all for the whole directory")
     directory = answering_directory(records_dir, on_date)
     if whole_graph:
@@ -295,7 +318,7 @@ def partners(institution: str | None, other: str | None, whole_graph: bool, reco
         click.echo(partnerships_text(document, {i.id: i.name for i in directory.institutions.values()}))
 
 
-@main.command()
+@main.command(short_help="Decide each REQUEST file: accept, unfilled or retry.")
 @click.argument("request_files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @records_option
 @format_option("text", "json")
@@ -340,7 +363,7 @@ def check(request_files: tuple[Path, ...], records_dir: Path, output_format: str
     sys.exit(EXIT_OK if all(decision.accepted for decision in decisions) else EXIT_FAILED)
 
 
-@main.command()
+@main.command(short_help="Every lender that would accept REQUEST, best first.")
 @click.argument("request_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--all", "with_refused", is_flag=True, help="Also list the lenders that would refuse, and why.")
 @records_option
@@ -373,11 +396,12 @@ def route(request_file: Path, with_refused: bool, records_dir: Path, output_form
     sys.exit(EXIT_OK if result.lenders else EXIT_FAILED)
 
 
-def run_site_step(records_dir: Path, step, not_done: str):
+def run_site_step(records_dir: Path, step, not_done: Callable[[bool], str]):
     """What `build` and `serve` share: the records folder must exist, a refused start is a usage
-    error (exit 2) and a failed build exits 1 with its reasons and `not_done` (what was left
-    alone). The records are validated by the mkdocs hook, against the build's own date, and an
-    invalid directory fails the build with the validator's messages."""
+    error (exit 2) and a failed build exits 1 with its reasons and `not_done(writing)`: what to do
+    and what was left alone, told whether the failure was in writing files (rather than in the
+    records or pages). The records are validated by the mkdocs hook, against the build's own
+    date, and an invalid directory fails the build with the validator's messages."""
     from .build import BuildFailed, BuildRefused
 
     require_records_dir(records_dir)
@@ -387,11 +411,11 @@ def run_site_step(records_dir: Path, step, not_done: str):
         raise usage_error(str(err)) from None
     except BuildFailed as err:
         click.echo(f"rsdir: {err}", err=True)
-        click.echo(f"rsdir: {not_done}", err=True)
+        click.echo(f"rsdir: {not_done(err.writing)}", err=True)
         sys.exit(EXIT_FAILED)
 
 
-@main.command()
+@main.command(short_help="Validate the records, then build the site and the feed.")
 @records_option
 @click.option("--out", default="site", show_default=True, type=click.Path(path_type=Path),
               help="Folder to build the site into; replaced only when the whole build succeeds.")
@@ -401,12 +425,19 @@ def build(records_dir: Path, out: Path, config_file: Path) -> None:
     """Validate the records, then build the static site and the feed into --out."""
     from .build import build_site
 
-    built = run_site_step(records_dir, lambda: build_site(config_file, records_dir, out),
-                          f"not built: fix the errors above first; {display_path(out)} is unchanged")
+    existed = out.exists()
+
+    def not_done(writing: bool) -> str:
+        fix = ("check that its folder can be written to (permissions, free space), or choose another "
+               "--out" if writing else "fix the errors above first")
+        left = "is unchanged" if existed else "was not created"
+        return f"not built: {fix}; {display_path(out)} {left}"
+
+    built = run_site_step(records_dir, lambda: build_site(config_file, records_dir, out), not_done)
     click.echo(f"Built the site into {display_path(built)}.")
 
 
-@main.command()
+@main.command(short_help="Build the site and preview it on 127.0.0.1.")
 @records_option
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
               help="Port on 127.0.0.1 to serve the preview on.")
@@ -416,5 +447,6 @@ def serve(records_dir: Path, port: int, config_file: Path) -> None:
     """Build the site and serve it on 127.0.0.1 for preview, rebuilding when a file changes."""
     from .build import serve_site
 
+    # The preview builds into a temporary folder: its failures are the records' or the pages'.
     run_site_step(records_dir, lambda: serve_site(config_file, records_dir, port),
-                  "not served: fix the errors above first")
+                  lambda writing: "not served: fix the errors above first")

@@ -17,7 +17,7 @@ from .model import COPY, LOAN, Channel, Directory, Institution, LendingRule, Ser
 from .money import format_money
 from .partners import RETRY, UNFILLED, Refusal
 from .requests import Request
-from .wording import requests_in_words
+from .wording import join_words, requests_in_words
 
 ACCEPT = "accept"
 COPY_OR_LOAN = "CopyOrLoan"
@@ -57,7 +57,8 @@ Check = Callable[[Case], "Refusal | None"]
 
 
 def _listing(values) -> str:
-    return ", ".join(sorted(values))
+    """The values a lender allows, in the words of the rules: "Book, MusicScore or Thesis"."""
+    return join_words(sorted(values))
 
 
 def _service_words(service_type: str) -> str:
@@ -292,9 +293,9 @@ class Decision:
     def message(self) -> str:
         if not self.accepted:
             return self.refusals[0].message
-        fee = format_money(self.fee, self.currency) if self.fee else "no fee"
+        fee = f"fee: {format_money(self.fee, self.currency)}" if self.fee else "no fee"
         return (f"{self.lender.name} would accept this {self.service_type.lower()} request from "
-                f"{self.borrower.name}: send it by {self.channel.method}, {fee}.")
+                f"{self.borrower.name}: send it by {self.channel.method}; {fee}.")
 
     def fee_json(self) -> dict | None:
         if not self.accepted:

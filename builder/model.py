@@ -16,7 +16,9 @@ from .records import INSTITUTION, POD, RecordFile
 
 ISO18626, ISO_ILL, EMAIL = "iso18626", "iso-ill", "email"
 CHANNEL_FAMILY = {"alma": ISO18626, "iso18626": ISO18626, "illiad": ISO18626, "iso-ill": ISO_ILL, "email": EMAIL}
-FAMILY_NAMES = {ISO18626: "ISO 18626 (Alma, ISO 18626, ILLiad)", ISO_ILL: "ISO ILL", EMAIL: "email"}
+# Each family as a reader meets it in a sentence; written with their own parentheses, these names
+# are never put inside another pair.
+FAMILY_NAMES = {ISO18626: "ISO 18626 (Alma, ISO 18626 or ILLiad)", ISO_ILL: "ISO ILL", EMAIL: "email"}
 
 
 @dataclass(frozen=True)
@@ -249,7 +251,8 @@ def _agency_ids(institution: Institution) -> Iterable[str]:
 class Directory:
     """Institutions and pods by id, confirmed pod membership and expanded partner sets."""
 
-    def __init__(self, institutions: Iterable[Institution], pods: Iterable[Pod]):
+    def __init__(self, institutions: Iterable[Institution], pods: Iterable[Pod], *,
+                 left_out: Iterable[str] = ()):
         self.institutions: dict[str, Institution] = {i.id: i for i in sorted(institutions, key=lambda i: i.id)}
         self.pods: dict[str, Pod] = {p.id: p for p in sorted(pods, key=lambda p: p.id)}
         self.pod_members: dict[str, frozenset[str]] = {
@@ -274,18 +277,22 @@ class Directory:
             owner: frozenset(p for p in partners if owner in self.partners[p])
             for owner, partners in self.partners.items()
         }
+        # Ids (and file names) of institution records that failed validation and are not in the
+        # model: a request naming one is told why, rather than that no such library exists.
+        self.left_out: frozenset[str] = frozenset(left_out) - self.institutions.keys()
         self._agency_index: dict[str, set[str]] = {}
         for institution in self.institutions.values():
             for key in _agency_ids(institution):
                 self._agency_index.setdefault(key, set()).add(institution.id)
 
     @classmethod
-    def from_records(cls, records: Iterable[RecordFile]) -> "Directory":
+    def from_records(cls, records: Iterable[RecordFile], *, left_out: Iterable[str] = ()) -> "Directory":
+        """The model of the valid `records`; `left_out` names institutions whose records failed."""
         records = list(records)
         institutions = [Institution(r.data["id"], r.data["name"], r.data["status"], r.data["country"],
                                     r.data, r.document.file) for r in records if r.kind == INSTITUTION]
         pods = [Pod(r.data["id"], r.data["name"], r.data, r.document.file) for r in records if r.kind == POD]
-        return cls(institutions, pods)
+        return cls(institutions, pods, left_out=left_out)
 
     def _expand(self, institution: Institution) -> frozenset[str]:
         """Listed partners with each `pod:<id>` replaced by the pod's confirmed members."""
@@ -320,6 +327,9 @@ class Directory:
         """An institution by directory id or by agency id (`ISIL:DE-89`, `OCLC:GWTIB`, a channel symbol)."""
         if reference in self.institutions:
             return self.institutions[reference]
+        if reference in self.left_out:
+            raise UnknownInstitution(f"the profile of `{reference}` has validation errors and was left out; "
+                                     "run `rsdir validate` to see them")
         if ":" not in reference:
             raise UnknownInstitution(f"`{reference}` is not an institution of the directory; check the id")
         authority, _, value = reference.partition(":")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .model import FAMILY_NAMES, Channel, Directory, Institution
+from .wording import countries_in_words, country_name, join_words
 
 UNFILLED, RETRY = "unfilled", "retry"
 
@@ -79,11 +80,17 @@ def check_channel(directory: Directory, borrower: Institution, lender: Instituti
     """The borrower must be able to use one of the lender's request channels."""
     if usable_channel(borrower, lender) is not None:
         return None
-    theirs = ", ".join(sorted({FAMILY_NAMES[c.family] for c in lender.channels})) or "none"
-    ours = ", ".join(sorted(FAMILY_NAMES[f] for f in borrower.families)) or "none"
+    if not lender.channels:
+        # An active library without channels fails a cross-record check, yet its record still answers.
+        return Refusal(UNFILLED, "PolicyProblem", "builtin:channel",
+                       f"{lender.name} lists no request channel, so no request can reach it.")
+    theirs = join_words(sorted({FAMILY_NAMES[c.family] for c in lender.channels}))
+    ours = join_words(sorted(FAMILY_NAMES[f] for f in borrower.families), "and")
+    # The family names carry their own parentheses, so the sentence puts none around them.
+    own = f"its own channels use {ours}" if ours else "it lists no request channel"
     return Refusal(UNFILLED, "PolicyProblem", "builtin:channel",
                    f"{lender.name} takes requests by {theirs} only, and {borrower.name} has no such "
-                   f"channel (it has: {ours}).")
+                   f"channel: {own}.")
 
 
 def check_country(directory: Directory, borrower: Institution, lender: Institution) -> Refusal | None:
@@ -92,10 +99,10 @@ def check_country(directory: Directory, borrower: Institution, lender: Instituti
     if terms is None or terms.lends_to(borrower.country):
         return None
     if borrower.country in terms.excluded_countries:
-        message = f"{lender.name} does not lend to {borrower.country}, where {borrower.name} is."
+        message = f"{lender.name} does not lend to {country_name(borrower.country)}, where {borrower.name} is."
     else:
-        message = (f"{lender.name} lends to {', '.join(terms.listed_countries)} only; "
-                   f"{borrower.name} is in {borrower.country}.")
+        message = (f"{lender.name} lends to {countries_in_words(terms.listed_countries)} only; "
+                   f"{borrower.name} is in {country_name(borrower.country)}.")
     return Refusal(UNFILLED, "PolicyProblem", "builtin:country", message)
 
 
@@ -224,9 +231,10 @@ def partnerships_text(entry: dict, names: dict[str, str]) -> str:
         lines.append(f"  mutual partners ({len(entry['mutual'])}):")
         lines += ["    " + "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
         for m in entry["mutual"]:
-            for direction in ("borrow", "lend"):
+            # Named by the same arrows as the table's columns.
+            for direction, arrow in (("borrow", f"{me} -> {m['id']}"), ("lend", f"{m['id']} -> {me}")):
                 if not m[direction]["ok"]:
-                    lines.append(f"    {m['id']} ({direction}): {m[direction]['message']}")
+                    lines.append(f"    {arrow}: {m[direction]['message']}")
     elif entry.get("not_mutual"):
         lines.append(f"  not mutual partners: {entry['not_mutual']['message']}")
     else:
@@ -245,7 +253,9 @@ def graph_text(document: dict) -> str:
     lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
     waiting = [f"{entry['id']} waits on {', '.join(entry['waiting_on_them'])}"
                for entry in document["institutions"] if entry["waiting_on_them"]]
-    lines.append(f"{len(document['partnerships'])} mutual partnerships; "
-                 f"{len(waiting)} institutions list partners that have not listed them back")
+    pairs = len(document["partnerships"])
+    lines.append(f"{pairs} mutual partnership{'' if pairs == 1 else 's'}; "
+                 + (f"{len(waiting)} institutions list partners that have not listed them back"
+                    if len(waiting) != 1 else "1 institution lists partners that have not listed it back"))
     lines += [f"  {line}" for line in waiting]
     return "\n".join(lines)

@@ -117,7 +117,8 @@ def resolve_party(directory: Directory, document: Document, key: str) -> Institu
     try:
         return directory.resolve(document.data[key])
     except UnknownInstitution as err:
-        raise RequestError([document.problem((key,), "unknown-institution", f"`{key}`: {err}")]) from None
+        # The problem's path names the field already.
+        raise RequestError([document.problem((key,), "unknown-institution", str(err))]) from None
 
 
 def resolve_parties(directory: Directory, request: Request, document: Document,

@@ -109,9 +109,27 @@ def test_failed_build_leaves_previous_output_untouched(tmp_path):
     result = build(records, out)
     assert result.exit_code == 1
     assert "de-nordbib.yaml:4:" in result.output and "$.status" in result.output
-    assert "is unchanged" in result.output
+    assert "not built: fix the errors above first" in result.output and "is unchanged" in result.output
     assert digests(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["repo", "site"]   # no staging folder left
+    fresh = build(records, tmp_path / "fresh")
+    assert fresh.exit_code == 1
+    assert "fresh was not created" in fresh.output and "unchanged" not in fresh.output
+
+
+def test_a_build_that_cannot_write_says_so_rather_than_blame_the_records(tmp_path, monkeypatch):
+    import builder.build
+
+    def full_disk(config):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(builder.build, "mkdocs_build", full_disk)
+    records = committed_records(tmp_path, ROOT / "records")
+    result = build(records, tmp_path / "site")
+    assert result.exit_code == 1
+    assert "No space left on device" in result.output
+    assert "check that its folder can be written to" in result.output and "fix the errors" not in result.output
+    assert "site was not created" in result.output
 
 
 @pytest.mark.parametrize("out", [".", "records", "site_src/generated"])

@@ -126,6 +126,33 @@ def test_directory_with_errors_still_answers_and_warns(tmp_path):
     assert "validation errors" in result.stderr and "dk-nothing.yaml" in result.stderr
     result = run("check", "--records", records, REQUESTS / "service-none-offered.yaml")
     assert result.exit_code == 2 and "unknown-institution" in result.stderr
+    left_out = ("the profile of `dk-nothing` has validation errors and was left out; run `rsdir validate` "
+                "to see them")
+    assert f"service-none-offered.yaml:4:9: error: $.lender: {left_out} [unknown-institution]" in result.stderr
+    assert "not an institution of the directory" not in result.stderr
+    result = run("partners", "dk-nothing", "--records", records)
+    assert result.exit_code == 2 and left_out in result.stderr
+
+
+def test_lender_whose_broken_record_has_a_broken_id_is_found_by_its_file_name(tmp_path):
+    records = tmp_path / "records"
+    shutil.copytree(RECORDS, records)
+    broken = records / "institutions" / "dk" / "dk-nothing.yaml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("id: dk-nothing", "id: DK_Nothing"),
+                      encoding="utf-8")
+    result = run("check", "--records", records, REQUESTS / "service-none-offered.yaml")
+    assert result.exit_code == 2
+    assert "the profile of `dk-nothing` has validation errors and was left out" in result.stderr
+
+
+def test_unknown_library_is_reported_once_per_field(tmp_path):
+    request = tmp_path / "unknown.yaml"
+    request.write_text("id: X\nborrower: us-borrow\nlender: zz-none\nservice_type: Loan\n"
+                       "publication_type: Book\ntitle: T\n", encoding="utf-8")
+    result = run("check", "--records", RECORDS, request)
+    assert result.exit_code == 2
+    assert ("unknown.yaml:3:9: error: $.lender: `zz-none` is not an institution of the directory; check the id "
+            "[unknown-institution]") in result.stderr
 
 
 @pytest.mark.parametrize("output_format", ["text", "json"])
@@ -180,7 +207,11 @@ def test_partners_all_and_usage_errors():
     assert pairs[("de-lender", "fr-isoill")]["a_to_b"]["rule"] == "builtin:not-lending"
     text = run("partners", "--all", "--records", RECORDS)
     assert "mutual partnerships" in text.stdout
-    assert run("partners", "--records", RECORDS).exit_code == 2
+    neither = run("partners", "--records", RECORDS)
+    assert neither.exit_code == 2 and "give an institution id, or --all" in neither.stderr
+    both = run("partners", "--all", "de-lender", "--records", RECORDS)
+    assert both.exit_code == 2 and "give either INSTITUTION or --all, not both" in both.stderr
+    assert both.stdout == ""
     unknown = run("partners", "xx-nobody", "--records", RECORDS)
     assert unknown.exit_code == 2 and "xx-nobody" in unknown.stderr
 
@@ -286,3 +317,12 @@ def test_record_with_only_cross_record_errors_is_answered_without_a_traceback(tm
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code in (0, 1) and "Traceback" not in result.output
     assert "de-acme.yaml" in result.stderr
+
+
+def test_help_lists_every_answering_command_on_one_untruncated_line():
+    result = run("--help")
+    assert result.exit_code == 0
+    lines = {line.split()[0]: line for line in result.stdout.splitlines() if line.startswith("  ")}
+    for name in ("build", "check", "check-ownership", "partners", "route", "serve", "validate"):
+        assert not lines[name].endswith("..."), lines[name]
+    assert "the --author" in lines["check-ownership"] and "AUTHOR" not in lines["check-ownership"]

@@ -104,8 +104,11 @@ def test_pages_over_applies_to_copies_only():
 def test_messages_name_the_institution_and_the_limit():
     request, borrower, lender = request_case(REQUESTS / "country.yaml")
     message = decide(directory(), request, borrower, lender, TODAY).message
-    assert message == ("Lender State Library lends to DE, US, GB, SE, FR, NL, CA, AU only; "
-                       "Far East University Library is in JP.")
+    assert message == ("Lender State Library lends to Germany, United States, United Kingdom, Sweden, France, "
+                       "Netherlands, Canada and Australia only; Far East University Library is in Japan.")
+    request, borrower, lender = request_case(REQUESTS / "country-excluded.yaml")
+    message = decide(directory(), request, borrower, lender, TODAY).message
+    assert message == "Noemail University Library does not lend to Japan, where Far East University Library is."
     request, borrower, lender = request_case(REQUESTS / "partnership.yaml")
     message = decide(directory(), request, borrower, lender, TODAY).message
     assert "Lender State Library has not listed Onesided University Library" in message
@@ -149,3 +152,25 @@ def test_large_fees_and_costs_are_never_in_scientific_notation():
     message = decide(directory(), request, borrower, costly, TODAY).message
     assert "charges EUR 123456789 per copy, more than the maximum cost of EUR 25000000." in message
     assert "e+" not in message
+
+
+def test_lists_of_allowed_values_read_like_the_rules():
+    request, borrower, lender = request_case(REQUESTS / "publication-type.yaml")
+    refusal = decide(directory(), request, borrower, lender, TODAY).refusals[0]
+    assert refusal.rule == "builtin:publication-type"
+    allowed = sorted(lender.terms.service(decide(directory(), request, borrower, lender, TODAY).service_type)
+                     .publication_types)
+    assert len(allowed) >= 2
+    assert f"{', '.join(allowed[:-1])} or {allowed[-1]} only" in refusal.message
+
+
+def test_accept_message_keeps_the_fee_apart_from_the_channel():
+    request, borrower, lender = request_case(REQUESTS / "accept-loan.yaml")
+    decision = decide(directory(), request, borrower, lender, TODAY)
+    assert decision.accepted and decision.message.endswith(f": send it by {decision.channel.method}; no fee.")
+    terms = lender.record["lending"]
+    paid = dataclasses.replace(lender, record={**lender.record, "lending": {
+        **terms, "loan": {**terms["loan"], "fee": 5}}})
+    decision = decide(directory(), request, borrower, paid, TODAY)
+    assert decision.accepted
+    assert decision.message.endswith(f": send it by {decision.channel.method}; fee: {format_money(5, paid.terms.currency)}.")

@@ -9,7 +9,7 @@ import pytest
 
 from builder.decide import decide
 from builder.model import Directory
-from builder.partners import flow, graph, partnerships
+from builder.partners import flow, graph, graph_text, partnerships, partnerships_text
 from builder.records import load_records
 from builder.requests import Cost, Request
 from builder.route import route
@@ -45,7 +45,10 @@ def test_email_reaches_a_lender_whose_own_protocol_the_borrower_lacks():
     assert reached.ok and reached.channel.method == "email"
     blocked = flow(directory(), lenders["fr-isoill"], lenders["nl-noemail"])
     assert blocked.refusal.rule == "builtin:channel"
-    assert "Noemail University Library takes requests by ISO 18626" in blocked.refusal.message
+    # The family names carry their own parentheses; the sentence puts none around them.
+    assert blocked.refusal.message == (
+        "Noemail University Library takes requests by ISO 18626 (Alma, ISO 18626 or ILLiad) only, and "
+        "Isoill University Library has no such channel: its own channels use ISO ILL.")
 
 
 def test_partnership_message_names_the_side_that_has_not_listed():
@@ -136,3 +139,21 @@ def test_one_sided_pair_names_the_side_that_has_not_listed_the_other():
 def test_oclc_symbols_resolve_whatever_their_case():
     for reference in ("OCLC:USBRW", "OCLC:usbrw", "oclc:UsBrW"):
         assert directory().resolve(reference).id == "us-borrow"
+
+
+def test_text_names_each_direction_by_the_arrows_of_its_table():
+    entry = partnerships(directory(), "us-borrow")
+    text = partnerships_text(entry, {})
+    assert text.splitlines()[2].split() == ["partner", "us-borrow", "->", "partner", "partner", "->", "us-borrow"]
+    assert "us-borrow -> no-nolend: " in text and "us-sleeper -> us-borrow: " in text
+    assert "(borrow)" not in text and "(lend)" not in text
+
+
+def test_graph_text_counts_in_the_singular_and_the_plural():
+    document = graph(directory())
+    waiting = [entry for entry in document["institutions"] if entry["waiting_on_them"]]
+    one = {**document, "institutions": waiting[:1], "partnerships": document["partnerships"][:1]}
+    assert "1 mutual partnership; 1 institution lists partners that have not listed it back" in graph_text(one)
+    two = {**document, "institutions": waiting[:1] * 2}
+    assert (f"{len(document['partnerships'])} mutual partnerships; 2 institutions list partners that have not "
+            "listed them back") in graph_text(two)
