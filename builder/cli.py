@@ -86,9 +86,7 @@ def validate(paths: tuple[Path, ...], records_dir: Path, output_format: str, str
     PATHS narrows the report to those files or folders, which must lie inside --records; the
     whole directory is still read, since many checks compare records with each other.
     """
-    result = validated(records_dir, on_date)
-    problems = list(result.problems)
-    files = len(result.loaded.records) + len({p.file for p in result.loaded.problems})
+    require_records_dir(records_dir)
     if paths:
         missing = [p for p in paths if not p.exists()]
         if missing:
@@ -101,6 +99,10 @@ def validate(paths: tuple[Path, ...], records_dir: Path, output_format: str, str
             raise usage_error(f"{display_path(outside[0])} is not inside the records folder `{records_dir}`; "
                               "records are checked where they live: move the file into "
                               "records/institutions/<country>/ (or records/pods/) first, or pass --records")
+    result = validated(records_dir, on_date)
+    problems = list(result.problems)
+    files = len(result.loaded.records) + len({p.file for p in result.loaded.problems})
+    if paths:
         wanted = [display_path(p) for p in paths]
         problems = [p for p in problems
                     if any(p.file == w or p.file.startswith(w.rstrip("/") + "/") for w in wanted)]

@@ -6,11 +6,11 @@ These are the checks that depend only on the two libraries (steps 1 to 4 of the 
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass
 from typing import Callable
 
 from .model import FAMILY_NAMES, Channel, Directory, Institution
+from .records import cycle_collector_paused
 from .wording import countries_in_words, country_name, join_words
 
 UNFILLED, RETRY = "unfilled", "retry"
@@ -193,9 +193,7 @@ def graph(directory: Directory) -> dict:
     institutions, pairs = [], []
     # The answer is hundreds of thousands of small objects that all stay alive until printed;
     # cyclic garbage collection would only scan them again and again while they are built.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with cycle_collector_paused():
         for institution_id, me in directory.institutions.items():
             mutual = directory.mutual_partners(institution_id)
             institutions.append({"id": institution_id, "mutual": mutual,
@@ -207,9 +205,6 @@ def graph(directory: Directory) -> dict:
                     pairs.append({"a": institution_id, "b": partner_id,
                                   "a_to_b": _direction(directory, me, partner),
                                   "b_to_a": _direction(directory, partner, me)})
-    finally:
-        if collecting:
-            gc.enable()
     return {"institutions": institutions, "partnerships": pairs}
 
 
