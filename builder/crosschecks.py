@@ -16,6 +16,7 @@ from functools import cached_property
 from typing import Callable, Iterator
 
 from . import codes
+from .identifiers import agency_key
 from .problems import Problem
 from .records import INSTITUTION, POD, RecordFile
 
@@ -219,14 +220,9 @@ def identifier_keys(data: dict) -> Iterator[tuple[tuple, str]]:
     identifiers = data.get("identifiers", {})
     for name in ("isil", "oclc", "ror", "alma"):
         if name in identifiers:
-            value = identifiers[name]
-            if name == "isil":
-                value = value.casefold()
-            if name == "ror":
-                value = value.removeprefix("https://ror.org/").lower()
-            yield ("identifiers", name), f"{name}:{value}"
+            yield ("identifiers", name), agency_key(name, identifiers[name])
     for index, other in enumerate(identifiers.get("other", [])):
-        yield ("identifiers", "other", index, "value"), f"{other['authority'].casefold()}:{other['value']}"
+        yield ("identifiers", "other", index, "value"), agency_key(other["authority"], other["value"])
 
 
 @check

@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import Iterable, Mapping
 
 from .crosschecks import parse_date
+from .identifiers import agency_key
 from .records import INSTITUTION, POD, RecordFile
 
 ISO18626, ISO_ILL, EMAIL = "iso18626", "iso-ill", "email"
@@ -213,20 +214,6 @@ class Pod:
 
 class UnknownInstitution(LookupError):
     """An id or agency id that names no institution, or more than one."""
-
-
-def agency_key(authority: str, value: str) -> str:
-    """Comparable form of `AUTHORITY:VALUE`: ISILs and OCLC symbols ignore case, ROR ids lose their
-    URL prefix."""
-    authority = authority.upper()
-    if authority == "ISIL":
-        value = value.casefold()
-    elif authority == "OCLC":
-        # Symbols are upper case in records; borrowers often type them in lower case.
-        value = value.upper()
-    elif authority == "ROR":
-        value = value.removeprefix("https://ror.org/").lower()
-    return f"{authority}:{value}"
 
 
 def _agency_ids(institution: Institution) -> Iterable[str]:

@@ -231,3 +231,16 @@ def test_a_symbolic_link_to_a_folder_is_refused_once_and_not_read(records_copy, 
     assert "folders under records/ must be ordinary folders" in result.errors[0].message
     assert not any("hidden" in str(p.file) or "deeper" in str(p.file) for p in result.problems)
     assert not any("secret_token" in p.message for p in result.problems)
+
+
+def test_an_identifier_repeated_under_other_is_a_duplicate(records_copy):
+    """`other` entries are compared in the same form as agency ids in requests, so an ISIL written
+    there cannot sneak past the uniqueness check and later make a request ambiguous."""
+    records = records_copy(SAMPLE_RECORDS)
+    target = records / "institutions" / "nl" / "nl-dijkstad.yaml"
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace('  ror: "0dj8k4a90"\n',
+                                   '  ror: "0dj8k4a90"\n  other:\n    - {authority: ISIL, value: de-nb1}\n'),
+                      encoding="utf-8")
+    result = validate_directory(records, TODAY)
+    assert [(p.code, p.file.endswith("nl-dijkstad.yaml")) for p in result.errors] == [("duplicate-identifier", True)]
