@@ -180,21 +180,19 @@ def _csv_row(directory: Directory, history: History, links: Links, institution: 
     lending = institution.lending or {}
     contacts = record.get("contacts", [])
     lending_email = next((c["email"] for role in ("lending", "general") for c in contacts if c["role"] == role), "")
-    addresses = record.get("addresses", [])
 
     def yes_no(present: bool) -> str:
         return "yes" if present else "no"
 
-    lent_to = [c for c in lending.get("countries", []) if c not in lending.get("exclude_countries", [])]
     row = [
         institution.id, institution.name, institution.status, institution.country,
-        addresses[0]["city"] if addresses else "", record.get("website", ""),
+        institution.city or "", record.get("website", ""),
         identifiers.get("isil", ""), identifiers.get("oclc", ""), identifiers.get("ror", ""),
         identifiers.get("alma", ""),
         yes_no("loan" in lending), yes_no("copy" in lending),
         ";".join(lending.get("loan", {}).get("publication_types", [])),
         ";".join(lending.get("copy", {}).get("publication_types", [])),
-        ";".join(lent_to),
+        ";".join(institution.terms.lends_to_codes if institution.terms else ()),
         ";".join(channel.method for channel in institution.channels),
         lending_email,
         ";".join(sorted(directory.confirmed_pods[institution.id])),

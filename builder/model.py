@@ -121,6 +121,14 @@ class LendingTerms:
                    optional_set("service_levels"), service(LOAN, "loan"), service(COPY, "copy"),
                    tuple(closures), rules)
 
+    @property
+    def lends_to_codes(self) -> tuple[str, ...]:
+        """Where it lends as codes: `("*", "-AU", "-NZ")` for every country but the excluded ones,
+        else the countries listed (less any excluded), sorted."""
+        if self.countries is None:
+            return ("*",) + tuple(f"-{code}" for code in sorted(self.excluded_countries))
+        return tuple(sorted(self.countries - self.excluded_countries))
+
     def lends_to(self, country: str) -> bool:
         return (self.countries is None or country in self.countries) and country not in self.excluded_countries
 
@@ -180,6 +188,17 @@ class Institution:
     @property
     def lending(self) -> Mapping | None:
         return self.record.get("lending")
+
+    @cached_property
+    def city(self) -> str | None:
+        """The city people know the institution by: of its postal address, else of its shipping
+        address, else of the first address given."""
+        addresses = self.record.get("addresses", [])
+        for purpose in ("postal", "shipping"):
+            for address in addresses:
+                if purpose in address.get("purpose", []):
+                    return address["city"]
+        return addresses[0]["city"] if addresses else None
 
     @cached_property
     def terms(self) -> LendingTerms | None:

@@ -118,15 +118,6 @@ def mailto_url(address: str) -> str:
     return "mailto:" + quote(address, safe="@")
 
 
-def city_of(institution: Institution) -> str | None:
-    """The city people know the institution by: of its shipping address, else of the first."""
-    addresses = institution.record.get("addresses", [])
-    for address in addresses:
-        if "shipping" in address.get("purpose", []):
-            return address["city"]
-    return addresses[0]["city"] if addresses else None
-
-
 def services_of(institution: Institution) -> list[str]:
     lending = institution.lending or {}
     return [service for service in ("loan", "copy") if service in lending]
@@ -234,7 +225,7 @@ def _environment() -> jinja2.Environment:
         link=link, institution_path=institution_path, pod_path=pod_path, country_path=country_path,
         channel_labels=CHANNEL_LABELS, role_labels=ROLE_LABELS, family_names=FAMILY_NAMES,
         channel_family=CHANNEL_FAMILY, rule_in_words=rule_in_words, paragraphs=paragraphs,
-        lends_to_in_words=lends_to_in_words, city_of=city_of, services_of=services_of,
+        lends_to_in_words=lends_to_in_words, services_of=services_of,
         fee_in_words=fee_in_words, exchange_in_words=exchange_in_words, COUNTRIES_PATH=COUNTRIES_PATH,
     )
     return environment
@@ -263,7 +254,7 @@ def institution_page(directory: Directory, institution: Institution, today: dt.d
             for pod_id in institution.listed_pods]
     body = _render(
         "institution.html.j2", here=here, institution=institution, record=institution.record,
-        country=country_name(institution.country), city=city_of(institution), pods=pods,
+        country=country_name(institution.country), city=institution.city, pods=pods,
         identifiers=identifiers_of(institution),
         closures_ahead=closures_ahead(lending, today) if lending else [],
         mutual=_names(directory, directory.mutual_partners(institution.id)),

@@ -55,31 +55,11 @@ def _bits(values: Iterable[str], bits: Mapping[str, int]) -> int:
     return sum(bits.get(value, 0) for value in set(values))
 
 
-def _city(institution: Institution) -> str:
-    """The city to show in results: the postal address first, else the first address given."""
-    addresses = institution.record.get("addresses", [])
-    postal = [a for a in addresses if "postal" in a.get("purpose", [])]
-    for address in postal + list(addresses):
-        if address.get("city"):
-            return str(address["city"])
-    return ""
-
-
-def _lends_to(lending: Mapping) -> tuple[str, ...]:
-    """The lends-to countries as one comparable key: `*` with `-XX` exclusions, or the codes."""
-    excluded = {code.upper() for code in lending.get("exclude_countries", [])}
-    countries = {code.upper() for code in lending.get("countries", [])}
-    if "*" in countries:
-        return ("*",) + tuple(f"-{code}" for code in sorted(excluded))
-    return tuple(sorted(countries - excluded))
-
-
 def _entry(institution: Institution, directory: Directory, pods: Mapping[str, int],
            lends: Mapping[tuple[str, ...], int]) -> dict:
     entry: dict[str, object] = {"i": institution.id, "n": institution.name, "c": institution.country}
-    city = _city(institution)
-    if city:
-        entry["t"] = city
+    if institution.city:
+        entry["t"] = institution.city
     lending = institution.lending
     if lending is not None:
         for key, service in (("pl", "loan"), ("pc", "copy")):
@@ -92,7 +72,7 @@ def _entry(institution: Institution, directory: Directory, pods: Mapping[str, in
     if confirmed:
         entry["o"] = confirmed
     if lending is not None:
-        entry["l"] = lends[_lends_to(lending)]
+        entry["l"] = lends[institution.terms.lends_to_codes]
     identifiers = institution.record.get("identifiers", {})
     for key, authority in (("k", "isil"), ("q", "oclc")):
         if identifiers.get(authority):
@@ -106,7 +86,7 @@ def directory_index(directory: Directory) -> bytes:
     """The page's search index of `directory`, as compact UTF-8 JSON bytes."""
     pod_ids = sorted(directory.pods)
     pods = {pod_id: position for position, pod_id in enumerate(pod_ids)}
-    lend_keys = sorted({_lends_to(i.lending) for i in directory.institutions.values() if i.lending is not None})
+    lend_keys = sorted({i.terms.lends_to_codes for i in directory.institutions.values() if i.terms is not None})
     lends = {key: position for position, key in enumerate(lend_keys)}
     index = {
         "v": INDEX_VERSION,
