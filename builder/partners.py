@@ -11,7 +11,7 @@ from typing import Callable
 
 from .model import FAMILY_NAMES, Channel, Directory, Institution
 from .records import cycle_collector_paused
-from .wording import countries_in_words, country_name, join_words
+from .wording import aligned, countries_in_words, country_name, join_words
 
 UNFILLED, RETRY = "unfilled", "retry"
 
@@ -222,9 +222,8 @@ def partnerships_text(entry: dict, names: dict[str, str]) -> str:
     if entry["mutual"]:
         rows = [("partner", f"{me} -> partner", f"partner -> {me}")]
         rows += [(m["id"], _flow_text(m["borrow"]), _flow_text(m["lend"])) for m in entry["mutual"]]
-        widths = [max(len(row[i]) for row in rows) for i in range(3)]
         lines.append(f"  mutual partners ({len(entry['mutual'])}):")
-        lines += ["    " + "  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+        lines += ["    " + line for line in aligned(rows)]
         for m in entry["mutual"]:
             # Named by the same arrows as the table's columns.
             for direction, arrow in (("borrow", f"{me} -> {m['id']}"), ("lend", f"{m['id']} -> {me}")):
@@ -244,8 +243,7 @@ def graph_text(document: dict) -> str:
     """`partners --all` as text: one line per mutual pair, then who is waiting on whom."""
     rows = [("a", "b", "a -> b", "b -> a")]
     rows += [(p["a"], p["b"], _flow_text(p["a_to_b"]), _flow_text(p["b_to_a"])) for p in document["partnerships"]]
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+    lines = aligned(rows)
     waiting = [f"{entry['id']} waits on {', '.join(entry['waiting_on_them'])}"
                for entry in document["institutions"] if entry["waiting_on_them"]]
     pairs = len(document["partnerships"])

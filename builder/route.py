@@ -19,6 +19,7 @@ from .decide import Decision, decide
 from .model import Directory, Institution
 from .money import format_money
 from .requests import Request
+from .wording import aligned
 
 
 @dataclass(frozen=True)
@@ -58,8 +59,7 @@ class Route:
         lines = [f"Request {self.request.id} from {self.borrower.id}: "
                  f"{len(self.lenders)} lender{'s' if len(self.lenders) != 1 else ''} would accept it."]
         if self.lenders:
-            widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-            lines += ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip() for row in rows]
+            lines += aligned(rows)
         if with_refused and self.refused:
             lines.append("")
             lines.append("Refused:")

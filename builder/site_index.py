@@ -32,6 +32,7 @@ import pycountry
 
 from .codes import PUBLICATION_TYPE
 from .model import CHANNEL_FAMILY, Directory, Institution
+from .wording import country_name
 
 INDEX_VERSION = 1
 CHANNEL_METHODS: tuple[str, ...] = tuple(CHANNEL_FAMILY)
@@ -45,9 +46,7 @@ def country_names() -> dict[str, str]:
     All countries are listed (not only those with institutions) so that a reader anywhere can
     pick their own country in the "lends to my country" filter and see who lends to everyone.
     """
-    names = {country.alpha_2: getattr(country, "common_name", None) or country.name
-             for country in pycountry.countries}
-    return dict(sorted(names.items()))
+    return {code: country_name(code) for code in sorted(country.alpha_2 for country in pycountry.countries)}
 
 
 def _bits(values: Iterable[str], bits: Mapping[str, int]) -> int:

@@ -18,6 +18,12 @@ def join_words(words: Iterable[str], last: str = "or") -> str:
     return f"{', '.join(words[:-1])} {last} {words[-1]}"
 
 
+def aligned(rows: list[tuple[str, ...]]) -> list[str]:
+    """Rows of text cells as lines with the columns lined up (two spaces between columns)."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
+
+
 @cache
 def country_name(code: str) -> str:
     country = pycountry.countries.get(alpha_2=code)
