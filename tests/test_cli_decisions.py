@@ -115,12 +115,19 @@ def test_on_sets_today_but_a_request_date_wins(tmp_path):
     assert run("check", "--records", RECORDS, undated, "--on", "2026-13-01").exit_code == 2
 
 
-def test_directory_with_errors_still_answers_and_warns(tmp_path):
+def records_changed(tmp_path: Path, record: str, old: str, new: str) -> Path:
+    """A copy of the fixture directory with one text replaced in one record (which must hold it)."""
     records = tmp_path / "records"
     shutil.copytree(RECORDS, records)
-    broken = records / "institutions" / "dk" / "dk-nothing.yaml"
-    broken.write_text(broken.read_text(encoding="utf-8").replace("status: active", "status: sleeping"),
-                      encoding="utf-8")
+    target = records / "institutions" / record
+    text = target.read_text(encoding="utf-8")
+    assert old in text, f"{record} no longer holds {old!r}"
+    target.write_text(text.replace(old, new), encoding="utf-8")
+    return records
+
+
+def test_directory_with_errors_still_answers_and_warns(tmp_path):
+    records = records_changed(tmp_path, "dk/dk-nothing.yaml", "status: active", "status: sleeping")
     result = run("check", "--records", records, REQUESTS / "accept-loan.yaml")
     assert result.exit_code == 0
     assert "validation errors" in result.stderr and "dk-nothing.yaml" in result.stderr
@@ -135,11 +142,7 @@ def test_directory_with_errors_still_answers_and_warns(tmp_path):
 
 
 def test_lender_whose_broken_record_has_a_broken_id_is_found_by_its_file_name(tmp_path):
-    records = tmp_path / "records"
-    shutil.copytree(RECORDS, records)
-    broken = records / "institutions" / "dk" / "dk-nothing.yaml"
-    broken.write_text(broken.read_text(encoding="utf-8").replace("id: dk-nothing", "id: DK_Nothing"),
-                      encoding="utf-8")
+    records = records_changed(tmp_path, "dk/dk-nothing.yaml", "id: dk-nothing", "id: DK_Nothing")
     result = run("check", "--records", records, REQUESTS / "service-none-offered.yaml")
     assert result.exit_code == 2
     assert "the profile of `dk-nothing` has validation errors and was left out" in result.stderr
@@ -246,14 +249,8 @@ def test_synthetic_directory_every_request_is_answered(tmp_path):
 
 def _far_future_records(tmp_path: Path) -> Path:
     """The fixture directory with the lender closed from 2026 to the last day of the calendar."""
-    records = tmp_path / "records"
-    shutil.copytree(RECORDS, records)
-    lender = records / "institutions" / "de" / "de-lender.yaml"
-    text = lender.read_text(encoding="utf-8")
-    assert "{from: 2026-12-24, to: 2026-12-26" in text
-    lender.write_text(text.replace("{from: 2026-12-24, to: 2026-12-26", "{from: 2026-12-24, to: 9999-12-31"),
-                      encoding="utf-8")
-    return records
+    return records_changed(tmp_path, "de/de-lender.yaml", "{from: 2026-12-24, to: 2026-12-26",
+                           "{from: 2026-12-24, to: 9999-12-31")
 
 
 @pytest.mark.parametrize("command", ["check", "route"])
