@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pycountry
 
+from . import schemas
+
 # ISO 18626 (2021 edition) open code lists, in the order the specification gives them.
 REASON_UNFILLED = (
     "NonCirculating",
@@ -105,12 +107,8 @@ ITEM_FORMAT = (
     "VHS",
 )
 
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
-SCHEMA_FILES = (
-    SCHEMA_DIR / "institution.schema.json",
-    SCHEMA_DIR / "pod.schema.json",
-    SCHEMA_DIR / "request.schema.json",
-)
+# The record and request schemas whose code lists are generated (the feed schema has none).
+SCHEMA_FILES = tuple(schemas.SCHEMA_DIR / name for name in schemas.SCHEMA_FILES.values())
 
 
 @cache
