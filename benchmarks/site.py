@@ -30,8 +30,8 @@ sys.path.insert(0, str(HERE))
 
 from synth import generate  # noqa: E402
 
-from builder import site  # noqa: E402
-from builder.mkdocs_hook import load_schemas  # noqa: E402
+from builder.site import pages as site  # noqa: E402
+from builder.site.hook import load_schemas  # noqa: E402
 from builder.model import Directory  # noqa: E402
 from builder.validate import validate_directory  # noqa: E402
 
@@ -62,7 +62,7 @@ def bare_mkdocs_project(records: Path, folder: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(f"---\ntitle: {json.dumps(page.title)}\n---\n{page.body}", encoding="utf-8")
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("docs_dir: site_src", "docs_dir: docs").replace("hooks:\n  - builder/mkdocs_hook.py\n", "")
+    config = config.replace("docs_dir: site_src", "docs_dir: docs").replace("hooks:\n  - builder/site/hook.py\n", "")
     (folder / "mkdocs.yml").write_text(config, encoding="utf-8")
     return folder / "mkdocs.yml"
 

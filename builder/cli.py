@@ -404,7 +404,7 @@ def run_site_step(records_dir: Path, step, not_done: Callable[[bool], str]):
     and what was left alone, told whether the failure was in writing files (rather than in the
     records or pages). The records are validated by the mkdocs hook, against the build's own
     date, and an invalid directory fails the build with the validator's messages."""
-    from .build import BuildFailed, BuildRefused
+    from .site.build import BuildFailed, BuildRefused
 
     require_records_dir(records_dir)
     try:
@@ -425,7 +425,7 @@ def run_site_step(records_dir: Path, step, not_done: Callable[[bool], str]):
               type=click.Path(dir_okay=False, path_type=Path), help="The site configuration.")
 def build(records_dir: Path, out: Path, config_file: Path) -> None:
     """Validate the records, then build the static site and the feed into --out."""
-    from .build import build_site
+    from .site.build import build_site
 
     existed = out.exists()
 
@@ -447,7 +447,7 @@ def build(records_dir: Path, out: Path, config_file: Path) -> None:
               type=click.Path(dir_okay=False, path_type=Path), help="The site configuration.")
 def serve(records_dir: Path, port: int, config_file: Path) -> None:
     """Build the site and serve it on 127.0.0.1 for preview, rebuilding when a file changes."""
-    from .build import serve_site
+    from .site.build import serve_site
 
     # The preview builds into a temporary folder: its failures are the records' or the pages'.
     run_site_step(records_dir, lambda: serve_site(config_file, records_dir, port),

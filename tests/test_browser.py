@@ -32,7 +32,7 @@ from referencing import Registry, Resource
 
 from builder.cli import main
 from builder.model import Directory, Institution, Pod
-from builder.site_index import directory_index
+from builder.site.directory_index import directory_index
 from builder.validate import validate_directory
 from conftest import FIXTURES, REPO, SAMPLE_RECORDS, TODAY
 

@@ -118,12 +118,12 @@ def test_failed_build_leaves_previous_output_untouched(tmp_path):
 
 
 def test_a_build_that_cannot_write_says_so_rather_than_blame_the_records(tmp_path, monkeypatch):
-    import builder.build
+    import builder.site.build
 
     def full_disk(config):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(builder.build, "mkdocs_build", full_disk)
+    monkeypatch.setattr(builder.site.build, "mkdocs_build", full_disk)
     records = committed_records(tmp_path, ROOT / "records")
     result = build(records, tmp_path / "site")
     assert result.exit_code == 1

@@ -23,7 +23,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from builder.feed import FEED, UPDATES_LIMIT, build_feed, spreadsheet_safe
+from builder.exports.feed import FEED, UPDATES_LIMIT, build_feed, spreadsheet_safe
 from builder.history import ADDED, INSTITUTION, POD, REMOVED, UPDATED, Change, History, read_history, rfc3339
 from builder.model import Directory
 from builder.validate import validate_directory

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import site
+from builder.site import pages as site
 from builder.model import Directory, Institution
 from builder.validate import validate_directory
 

@@ -1,5 +1,5 @@
 /*
- * The directory page: loads assets/directory-index.json (written by builder/site_index.py),
+ * The directory page: loads assets/directory-index.json (written by builder/site/directory_index.py),
  * filters it in memory and lists the matching libraries.
  *
  * Record text comes from strangers, so it only ever reaches the page through textContent and

@@ -8,7 +8,7 @@ import pytest
 
 from builder.codes import PUBLICATION_TYPE
 from builder.model import Directory
-from builder.site_index import directory_index
+from builder.site.directory_index import directory_index
 from builder.validate import validate_directory
 from conftest import SAMPLE_RECORDS, TODAY
 

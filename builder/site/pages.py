@@ -23,9 +23,9 @@ from urllib.parse import quote, urlsplit
 
 import jinja2
 
-from .money import format_money
-from .wording import country_name, countries_in_words, join_words, requests_in_words
-from .model import CHANNEL_FAMILY, FAMILY_NAMES, Directory, Institution, Pod
+from ..money import format_money
+from ..wording import country_name, countries_in_words, join_words, requests_in_words
+from ..model import CHANNEL_FAMILY, FAMILY_NAMES, Directory, Institution, Pod
 
 ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 COUNTRY_PATTERN = re.compile(r"[A-Z]{2}")
@@ -211,7 +211,7 @@ def rule_in_words(rule: Mapping, currency: str | None) -> str:
 
 def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("builder", "templates"),
+        loader=jinja2.PackageLoader("builder.site", "templates"),
         autoescape=True,                 # every value a template prints is escaped...
         trim_blocks=True,
         lstrip_blocks=True,

@@ -30,9 +30,9 @@ from collections.abc import Iterable, Mapping
 
 import pycountry
 
-from .codes import PUBLICATION_TYPE
-from .model import CHANNEL_FAMILY, Directory, Institution
-from .wording import country_name
+from ..codes import PUBLICATION_TYPE
+from ..model import CHANNEL_FAMILY, Directory, Institution
+from ..wording import country_name
 
 INDEX_VERSION = 1
 CHANNEL_METHODS: tuple[str, ...] = tuple(CHANNEL_FAMILY)

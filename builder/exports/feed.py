@@ -17,11 +17,11 @@ import json
 from collections import Counter
 from typing import Any, Iterable
 
-from . import partners
+from .. import partners
 from .alma import alma_partner
-from .history import INSTITUTION, POD, ADDED, REMOVED, Change, History, rfc3339
-from .model import Directory, Institution, Pod
-from .schemas import SCHEMA_DIR
+from ..history import INSTITUTION, POD, ADDED, REMOVED, Change, History, rfc3339
+from ..model import Directory, Institution, Pod
+from ..schemas import SCHEMA_DIR
 
 FEED = "feed/v1/"
 SCHEMA_VERSION = 1

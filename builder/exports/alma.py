@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .codes import alpha3
-from .model import Channel, Institution
+from ..codes import alpha3
+from ..model import Channel, Institution
 
 # Alma profile type and `profile_details` entry for each request channel method.
 PROFILE_TYPE = {"alma": "ISO_18626", "iso18626": "ISO_18626", "illiad": "ISO_18626",

@@ -19,7 +19,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from builder import feed, site, site_index
+from builder.exports import feed
+from builder.site import directory_index, pages
 from builder.history import History, HistoryError, read_history
 from builder.model import Directory
 from builder.validate import validate_directory
@@ -88,19 +89,19 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # mkdocs dates the sitemap and the gzip header of sitemap.xml.gz with SOURCE_DATE_EPOCH;
     # pinning it to the history's date is what makes two builds of one commit byte-identical.
     os.environ["SOURCE_DATE_EPOCH"] = str(int(history.generated_at.timestamp()))
-    pages = site.build_pages(directory, load_schemas(project_root(config)), today=build_day)
+    generated = pages.build_pages(directory, load_schemas(project_root(config)), today=build_day)
     # Looked up once: mkdocs rebuilds its path index after every append, so asking it per page
     # would make adding 10,000 pages quadratic.
     hand_written = {file.src_uri for file in files}
-    clashes = sorted(hand_written.intersection(pages))
+    clashes = sorted(hand_written.intersection(generated))
     if clashes:
         raise PluginError(f"{config.docs_dir}/{clashes[0]} would hide a generated page; rename or remove it")
-    for path, page in pages.items():
+    for path, page in generated.items():
         files.append(File.generated(config, path, content=page.body))
     newest = history.changes[0].date if history.changes else history.generated_at
     _state.directory = directory
     _state.history = history
-    _state.titles = {path: page.title for path, page in pages.items()}
+    _state.titles = {path: page.title for path, page in generated.items()}
     _state.finished = {}
     _state.last_updated = newest.date().isoformat()
     return files
@@ -119,7 +120,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         _state.finished[source] = markdown
         return ""
     if source == "index.md" and SUMMARY_MARKER in markdown and _state.directory is not None:
-        summary = site.home_summary(_state.directory, _state.last_updated)
+        summary = pages.home_summary(_state.directory, _state.last_updated)
         markdown = markdown.replace(SUMMARY_MARKER, f"\n\n{summary}\n\n")
     return markdown
 
@@ -147,7 +148,7 @@ def extra_files(directory: Directory, history: History, site_url: str) -> dict[s
         produced = feed.build_feed(directory, history, site_url)
     except ValueError as err:
         raise PluginError(str(err)) from None
-    produced["assets/directory-index.json"] = site_index.directory_index(directory)
+    produced["assets/directory-index.json"] = directory_index.directory_index(directory)
     return produced
 
 
