@@ -6,6 +6,7 @@ import hashlib
 import html.parser
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -65,6 +66,18 @@ def test_build_writes_pages_feed_and_directory_index(sample_site):
     assert "15 institutions (14 active) in 11 countries" in home
     assert "Last updated 2026-10-20" in home          # the commit date, not the clock
     assert '<a href="countries/de/">Germany</a></td><td>2</td>' in home
+
+
+def test_build_ships_the_npm_libraries_and_loads_nothing_from_another_host(sample_site):
+    shipped = sample_site / "assets" / "vendor" / "yaml"
+    assert (shipped / "browser" / "dist" / "index.js").read_bytes() == \
+        (ROOT / "node_modules" / "yaml" / "browser" / "dist" / "index.js").read_bytes()
+    assert (shipped / "LICENSE").is_file()
+    # What a page loads: scripts, images and stylesheets, icons or preloads (not canonical links).
+    loads = re.compile(r"""<(?:script|img)\b[^>]*\bsrc=["']?(?:https?:)?//"""
+                       r"""|<link\b(?=[^>]*\brel=["']?(?:stylesheet|preload|modulepreload|icon))[^>]*\bhref=["']?(?:https?:)?//""")
+    for page in sample_site.rglob("*.html"):
+        assert not loads.search(page.read_text(encoding="utf-8")), page
 
 
 def test_institution_page_title_and_links(sample_site):

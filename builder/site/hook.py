@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from builder.exports import feed
-from builder.site import directory_index, pages
+from builder.site import directory_index, pages, vendor
 from builder.history import History, HistoryError, read_history
 from builder.model import Directory
 from builder.validate import validate_directory
@@ -39,6 +39,7 @@ class _State:
     titles: dict[str, str] = {}
     finished: dict[str, str] = {}       # generated pages' HTML between two events of one page
     last_updated: str = ""
+    vendor: dict[str, bytes] = {}       # npm libraries the pages load, by their path in the site
 
 
 _state = _State()
@@ -75,6 +76,11 @@ def build_directory(folder: Path, today: dt.date) -> Directory:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     folder = records_dir(config)
+    # Checked first: a missing library should not cost a whole build before it is reported.
+    try:
+        _state.vendor = vendor.vendor_files(project_root(config))
+    except vendor.VendorMissing as err:
+        raise PluginError(str(err)) from None
     try:
         history = read_history(folder)
     except HistoryError as err:
@@ -142,13 +148,14 @@ def output_path(site_dir: Path, relative: str) -> Path:
 
 
 def extra_files(directory: Directory, history: History, site_url: str) -> dict[str, bytes]:
-    """The files built beside the pages: the feed (with the published schemas) and the index
-    the directory page searches in the browser."""
+    """The files built beside the pages: the feed (with the published schemas), the index the
+    directory page searches in the browser and the npm libraries the pages load."""
     try:
         produced = feed.build_feed(directory, history, site_url)
     except ValueError as err:
         raise PluginError(str(err)) from None
     produced["assets/directory-index.json"] = directory_index.directory_index(directory)
+    produced.update(_state.vendor)
     return produced
 
 
