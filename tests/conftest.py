@@ -1,13 +1,21 @@
-"""Shared test helpers: where the fixtures live and how a fixture states what it expects."""
+"""Shared test helpers: where the fixtures live, how a fixture states what it expects, and the
+built sample and hostile sites with the browser that opens them."""
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
+
+from browser_support import CHROMIUM, CHROMIUM_ARGS, DESKTOP, HOSTILE_RECORDS, OFFSITE, build_site, serving
+from builder.model import Directory
+from builder.validate import validate_directory
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -44,3 +52,60 @@ def records_copy(tmp_path: Path):
         shutil.copytree(source, target)
         return target
     return copy
+
+
+# --- the built sites and the browser (see browser_support.py) ----------------------------------
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    root = build_site(SAMPLE_RECORDS, tmp_path_factory.mktemp("sample") / "site")
+    with serving(root) as base:
+        yield root, base
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = build_site(HOSTILE_RECORDS, tmp_path_factory.mktemp("hostile") / "site")
+    with serving(root) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def sample_directory() -> Directory:
+    return Directory.from_records(validate_directory(SAMPLE_RECORDS, TODAY).valid)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing; install it with `make browser` (apt-get install chromium)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_page(browser) -> Iterator[Callable]:
+    """Open pages offline; fails the test on any script error or dialog a page raises."""
+    contexts, errors, dialogs = [], [], []
+
+    def open_(url: str, viewport: dict = DESKTOP):
+        context = browser.new_context(viewport=viewport)
+        context.route(OFFSITE, lambda route: route.abort())
+        contexts.append(context)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(f"{url}: {error}"))
+        page.on("dialog", lambda dialog: (dialogs.append(f"{url}: {dialog.type} {dialog.message}"),
+                                          dialog.dismiss()))
+        page.goto(url)
+        return page
+
+    yield open_
+    for context in contexts:
+        context.close()
+    assert not dialogs, f"a page opened a dialog: {dialogs}"
+    assert not errors, f"script errors: {errors}"
