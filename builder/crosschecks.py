@@ -1,8 +1,10 @@
 """Checks the schema cannot make: a record against its file, and records against each other.
 
 Each check is one small function taking the whole directory and yielding problems, so every
-problem in every file is found in one run. They run on records that passed their schema check;
-references are resolved against every record that was read, valid or not.
+problem in every file is found in one run. A check reads a few fields of each record and runs on
+every record whose schema check found nothing wrong in those fields, so a typo in a contact does
+not hide a fee without its currency; references are resolved against every record that was read,
+valid or not.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Mapping
 
 from . import codes
 from .identifiers import agency_key
@@ -30,12 +32,25 @@ CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
 REVIEW_MONTHS = 18
 
 
+Part = tuple          # a path into a record; "*" stands for any position in a list
+ANY_INDEX = "*"
+
+
+def touches(invalid: tuple, part: Part) -> bool:
+    """Whether the invalid value at path `invalid` lies inside `part`, or holds it."""
+    for wrong, read in zip(invalid, part):
+        if not (read == wrong or (read == ANY_INDEX and isinstance(wrong, int))):
+            return False
+    return True
+
+
 @dataclass(frozen=True)
 class Checked:
-    """What the cross-record checks see: every record read, and which of them passed the schema."""
+    """What the cross-record checks see: every record read, and where the schema check found
+    something wrong in each (the paths its errors touch; no entry for a valid record)."""
 
     records: tuple[RecordFile, ...]
-    valid: tuple[RecordFile, ...]
+    invalid_parts: Mapping[str, tuple[tuple, ...]]   # by the record's file name
     today: dt.date
     unreadable: tuple[tuple[str, str], ...] = ()   # (kind, file stem) of files that could not be read
 
@@ -59,31 +74,37 @@ class Checked:
         return self._known_ids(POD)
 
     @cached_property
-    def _valid_by_kind(self) -> dict[str, list[RecordFile]]:
+    def _by_kind(self) -> dict[str | None, list[RecordFile]]:
         # Every check asks for these lists; building them once keeps 10,000 records fast.
-        by_kind: dict[str, list[RecordFile]] = {INSTITUTION: [], POD: []}
-        for record in self.valid:
+        by_kind: dict[str | None, list[RecordFile]] = {None: list(self.records), INSTITUTION: [], POD: []}
+        for record in self.records:
             by_kind.setdefault(record.kind, []).append(record)
         return by_kind
 
-    def valid_of(self, kind: str) -> list[RecordFile]:
-        return list(self._valid_by_kind.get(kind, ()))
+    def fit(self, kind: str | None, *parts: Part) -> Iterator[RecordFile]:
+        """The records of `kind` (None: every kind) whose `parts` the schema check found valid:
+        the records a check reading those parts can run on."""
+        for record in self._by_kind.get(kind, ()):
+            invalid = self.invalid_parts.get(record.document.file)
+            if not invalid or not any(touches(wrong, part) for wrong in invalid for part in parts):
+                yield record
 
     @cached_property
-    def valid_institution_by_id(self) -> dict[str, RecordFile]:
-        """The first valid institution with each id (a duplicate id is reported elsewhere)."""
+    def institution_by_id(self) -> dict[str, RecordFile]:
+        """The first institution with each valid id and partner list (a duplicate id is reported
+        elsewhere)."""
         by_id: dict[str, RecordFile] = {}
-        for record in self._valid_by_kind[INSTITUTION]:
+        for record in self.fit(INSTITUTION, ("id",), ("partners",)):
             by_id.setdefault(record.data["id"], record)
         return by_id
 
     @cached_property
     def pod_members(self) -> dict[str, set[str]]:
-        return {r.data["id"]: set(r.data.get("members", [])) for r in self.valid_of(POD)}
+        return {r.data["id"]: set(r.data.get("members", [])) for r in self.fit(POD, ("id",), ("members",))}
 
     @cached_property
     def institution_pods(self) -> dict[str, set[str]]:
-        return {r.data["id"]: set(r.data.get("pods", [])) for r in self.valid_of(INSTITUTION)}
+        return {r.data["id"]: set(r.data.get("pods", [])) for r in self.fit(INSTITUTION, ("id",), ("pods",))}
 
 
 Check = Callable[[Checked], Iterator[Problem]]
@@ -102,12 +123,15 @@ def parse_date(text: str) -> dt.date | None:
         return None
 
 
-def _dates(data: dict) -> Iterator[tuple[tuple, str]]:
-    if "last_reviewed" in data:
-        yield ("last_reviewed",), data["last_reviewed"]
-    for index, closure in enumerate(data.get("lending", {}).get("closures", [])):
-        for end in ("from", "to"):
-            yield ("lending", "closures", index, end), closure[end]
+def _written_dates(directory: Checked) -> Iterator[tuple[RecordFile, tuple, str]]:
+    """Every date of the records whose dates are valid: `last_reviewed` and the closures' ends."""
+    for record in directory.fit(None, ("last_reviewed",)):
+        if "last_reviewed" in record.data:
+            yield record, ("last_reviewed",), record.data["last_reviewed"]
+    for record in directory.fit(INSTITUTION, ("lending", "closures")):
+        for index, closure in enumerate(record.data.get("lending", {}).get("closures", [])):
+            for end in ("from", "to"):
+                yield record, ("lending", "closures", index, end), closure[end]
 
 
 # --- the record against its file -------------------------------------------------------------
@@ -115,7 +139,7 @@ def _dates(data: dict) -> Iterator[tuple[tuple, str]]:
 @check
 def id_matches_file_name(directory: Checked) -> Iterator[Problem]:
     """A record's `id` is its file name without `.yaml`, so its address never surprises anyone."""
-    for record in directory.valid:
+    for record in directory.fit(None, ("id",)):
         if record.data["id"] != record.stem:
             yield record.document.problem(
                 ("id",), "id-file-mismatch",
@@ -126,7 +150,7 @@ def id_matches_file_name(directory: Checked) -> Iterator[Problem]:
 @check
 def folder_matches_country(directory: Checked) -> Iterator[Problem]:
     """An institution lives in the folder of its country: `records/institutions/de/` for DE."""
-    for record in directory.valid_of(INSTITUTION):
+    for record in directory.fit(INSTITUTION, ("country",)):
         country = record.data["country"]
         if record.folder != country.lower():
             yield record.document.problem(
@@ -138,7 +162,7 @@ def folder_matches_country(directory: Checked) -> Iterator[Problem]:
 @check
 def id_not_reserved(directory: Checked) -> Iterator[Problem]:
     """Some names are taken by the site itself or by operating systems and cannot be ids."""
-    for record in directory.valid:
+    for record in directory.fit(None, ("id",)):
         if record.data["id"] in RESERVED_IDS:
             yield record.document.problem(
                 ("id",), "reserved-id",
@@ -150,7 +174,7 @@ def id_not_reserved(directory: Checked) -> Iterator[Problem]:
 def ids_unique(directory: Checked) -> Iterator[Problem]:
     """Two institutions (or two pods) cannot share an id."""
     seen: dict[tuple[str, str], RecordFile] = {}
-    for record in directory.valid:
+    for record in directory.fit(None, ("id",)):
         key = (record.kind, record.data["id"])
         if key in seen:
             yield record.document.problem(
@@ -163,11 +187,9 @@ def ids_unique(directory: Checked) -> Iterator[Problem]:
 @check
 def dates_exist(directory: Checked) -> Iterator[Problem]:
     """Dates must be real calendar days (no 2026-02-30)."""
-    for record in directory.valid:
-        for path, text in _dates(record.data):
-            if parse_date(text) is None:
-                yield record.document.problem(path, "invalid-date",
-                                              f"`{text}` is not a real date; write YYYY-MM-DD")
+    for record, path, text in _written_dates(directory):
+        if parse_date(text) is None:
+            yield record.document.problem(path, "invalid-date", f"`{text}` is not a real date; write YYYY-MM-DD")
 
 
 # --- identifiers -----------------------------------------------------------------------------
@@ -198,7 +220,7 @@ def ror_checksum_ok(ror: str) -> bool:
 @check
 def isil_well_formed(directory: Checked) -> Iterator[Problem]:
     """An ISIL is a country (or agency) prefix, a hyphen and a library code, at most 16 characters."""
-    for record in directory.valid_of(INSTITUTION):
+    for record in directory.fit(INSTITUTION, ("identifiers", "isil")):
         isil = record.data.get("identifiers", {}).get("isil")
         if isil is not None and (why := isil_problem(isil)):
             yield record.document.problem(("identifiers", "isil"), "isil-syntax",
@@ -208,7 +230,7 @@ def isil_well_formed(directory: Checked) -> Iterator[Problem]:
 @check
 def ror_checksum(directory: Checked) -> Iterator[Problem]:
     """A ROR id ends in two check digits; a typo in the id almost always breaks them."""
-    for record in directory.valid_of(INSTITUTION):
+    for record in directory.fit(INSTITUTION, ("identifiers", "ror")):
         ror = record.data.get("identifiers", {}).get("ror")
         if ror is not None and not ror_checksum_ok(ror):
             yield record.document.problem(("identifiers", "ror"), "ror-checksum",
@@ -229,7 +251,7 @@ def identifier_keys(data: dict) -> Iterator[tuple[tuple, str]]:
 def identifiers_unique(directory: Checked) -> Iterator[Problem]:
     """No two institutions share an identifier (ISILs compared ignoring case)."""
     seen: dict[str, str] = {}
-    for record in directory.valid_of(INSTITUTION):
+    for record in directory.fit(INSTITUTION, ("id",), ("identifiers",)):
         for path, key in identifier_keys(record.data):
             owner = seen.setdefault(key, record.data["id"])
             if owner != record.data["id"]:
@@ -242,7 +264,7 @@ def identifiers_unique(directory: Checked) -> Iterator[Problem]:
 @check
 def timezone_exists(directory: Checked) -> Iterator[Problem]:
     """Closures start at local midnight, so the time zone must be a real IANA name."""
-    for record in directory.valid_of(INSTITUTION):
+    for record in directory.fit(INSTITUTION, ("timezone",)):
         name = record.data.get("timezone")
         if name is None:
             continue
@@ -258,7 +280,7 @@ def timezone_exists(directory: Checked) -> Iterator[Problem]:
 @check
 def partners_exist(directory: Checked) -> Iterator[Problem]:
     """Every partner is an institution of the directory, or `pod:<id>` of one of its pods."""
-    for record in directory.valid_of(INSTITUTION):
+    for record in directory.fit(INSTITUTION, ("partners",)):
         for index, partner in enumerate(record.data.get("partners", [])):
             if partner.startswith("pod:"):
                 if partner[4:] not in directory.pod_ids:
@@ -274,7 +296,7 @@ def partners_exist(directory: Checked) -> Iterator[Problem]:
 @check
 def pods_exist(directory: Checked) -> Iterator[Problem]:
     """Every pod an institution says it belongs to has a record in `records/pods/`."""
-    for record in directory.valid_of(INSTITUTION):
+    for record in directory.fit(INSTITUTION, ("pods",)):
         for index, pod in enumerate(record.data.get("pods", [])):
             if pod not in directory.pod_ids:
                 yield record.document.problem(
@@ -285,7 +307,7 @@ def pods_exist(directory: Checked) -> Iterator[Problem]:
 @check
 def rule_exemptions_exist(directory: Checked) -> Iterator[Problem]:
     """A rule's `unless` names institutions and pods that exist."""
-    for record in directory.valid_of(INSTITUTION):
+    for record in directory.fit(INSTITUTION, ("lending", "rules", ANY_INDEX, "unless")):
         for index, rule in enumerate(record.data.get("lending", {}).get("rules", [])):
             unless = rule.get("unless", {})
             for position, requester in enumerate(unless.get("requester", [])):
@@ -303,7 +325,7 @@ def rule_exemptions_exist(directory: Checked) -> Iterator[Problem]:
 @check
 def pod_members_exist(directory: Checked) -> Iterator[Problem]:
     """A pod lists only institutions that are in the directory."""
-    for record in directory.valid_of(POD):
+    for record in directory.fit(POD, ("members",)):
         for index, member in enumerate(record.data.get("members", [])):
             if member not in directory.institution_ids:
                 yield record.document.problem(
@@ -316,7 +338,7 @@ def pod_members_exist(directory: Checked) -> Iterator[Problem]:
 @check
 def active_has_channels(directory: Checked) -> Iterator[Problem]:
     """An active institution says how requests reach it."""
-    for record in directory.valid_of(INSTITUTION):
+    for record in directory.fit(INSTITUTION, ("status",), ("request_channels",)):
         if record.data["status"] == "active" and not record.data.get("request_channels"):
             yield record.document.problem(
                 (), "no-request-channels",
@@ -327,7 +349,7 @@ def active_has_channels(directory: Checked) -> Iterator[Problem]:
 @check
 def alma_channel_has_code(directory: Checked) -> Iterator[Problem]:
     """An Alma channel names the Alma institution code, here or in `identifiers.alma`."""
-    for record in directory.valid_of(INSTITUTION):
+    for record in directory.fit(INSTITUTION, ("identifiers", "alma"), ("request_channels",)):
         has_identifier = "alma" in record.data.get("identifiers", {})
         for index, channel in enumerate(record.data.get("request_channels", [])):
             if channel["method"] == "alma" and "institution_code" not in channel and not has_identifier:
@@ -345,7 +367,9 @@ def _fees(lending: dict) -> Iterator[tuple[tuple, float]]:
 @check
 def fee_has_currency(directory: Checked) -> Iterator[Problem]:
     """A fee above zero means nothing without its currency."""
-    for record in directory.valid_of(INSTITUTION):
+    for record in directory.fit(INSTITUTION, ("lending", "currency"), ("lending", "loan", "fee"),
+                                ("lending", "copy", "fee"),
+                                ("lending", "rules", ANY_INDEX, "when", "max_cost_below")):
         lending = record.data.get("lending", {})
         if "currency" in lending:
             continue
@@ -359,7 +383,7 @@ def fee_has_currency(directory: Checked) -> Iterator[Problem]:
                 yield record.document.problem(
                     ("lending", "rules", index, "when", "max_cost_below"), "fee-without-currency",
                     "`max_cost_below` is an amount in `lending.currency`; add the currency")
-    for record in directory.valid_of(POD):
+    for record in directory.fit(POD, ("terms", "fee"), ("terms", "currency")):
         terms = record.data.get("terms", {})
         if terms.get("fee", 0) > 0 and "currency" not in terms:
             yield record.document.problem(
@@ -370,7 +394,8 @@ def fee_has_currency(directory: Checked) -> Iterator[Problem]:
 @check
 def rules_have_conditions(directory: Checked) -> Iterator[Problem]:
     """A rule without conditions would reject every request."""
-    for record in directory.valid_of(INSTITUTION):
+    for record in directory.fit(INSTITUTION, ("lending", "rules", ANY_INDEX, "when"),
+                                ("lending", "rules", ANY_INDEX, "id")):
         for index, rule in enumerate(record.data.get("lending", {}).get("rules", [])):
             if not rule.get("when"):
                 yield record.document.problem(
@@ -383,7 +408,8 @@ def rules_have_conditions(directory: Checked) -> Iterator[Problem]:
 def rule_reason_fits_outcome(directory: Checked) -> Iterator[Problem]:
     """`unfilled` rules give a ReasonUnfilled code, `retry` rules a ReasonRetry code (ISO 18626)."""
     allowed = {"unfilled": codes.REASON_UNFILLED, "retry": codes.REASON_RETRY}
-    for record in directory.valid_of(INSTITUTION):
+    for record in directory.fit(INSTITUTION, ("lending", "rules", ANY_INDEX, "outcome"),
+                                ("lending", "rules", ANY_INDEX, "reason")):
         for index, rule in enumerate(record.data.get("lending", {}).get("rules", [])):
             outcome, reason = rule["outcome"], rule["reason"]
             if reason not in allowed[outcome]:
@@ -396,7 +422,7 @@ def rule_reason_fits_outcome(directory: Checked) -> Iterator[Problem]:
 @check
 def rule_ids_unique(directory: Checked) -> Iterator[Problem]:
     """Decisions name the rule that decided, so rule ids differ within a record."""
-    for record in directory.valid_of(INSTITUTION):
+    for record in directory.fit(INSTITUTION, ("lending", "rules", ANY_INDEX, "id")):
         seen: set[str] = set()
         for index, rule in enumerate(record.data.get("lending", {}).get("rules", [])):
             if rule["id"] in seen:
@@ -408,7 +434,7 @@ def rule_ids_unique(directory: Checked) -> Iterator[Problem]:
 @check
 def closures_in_order(directory: Checked) -> Iterator[Problem]:
     """A closure ends on or after the day it starts."""
-    for record in directory.valid_of(INSTITUTION):
+    for record in directory.fit(INSTITUTION, ("lending", "closures")):
         for index, closure in enumerate(record.data.get("lending", {}).get("closures", [])):
             start, end = parse_date(closure["from"]), parse_date(closure["to"])
             if start and end and end < start:
@@ -422,14 +448,14 @@ def closures_in_order(directory: Checked) -> Iterator[Problem]:
 @check
 def pod_membership_confirmed(directory: Checked) -> Iterator[Problem]:
     """Pod membership counts only when the institution and the pod both state it."""
-    for record in directory.valid_of(INSTITUTION):
+    for record in directory.fit(INSTITUTION, ("id",), ("pods",)):
         for index, pod in enumerate(record.data.get("pods", [])):
             if pod in directory.pod_members and record.data["id"] not in directory.pod_members[pod]:
                 yield record.document.problem(
                     ("pods", index), "pod-membership-unconfirmed",
                     f"pod `{pod}` does not list `{record.data['id']}` as a member yet, so the membership "
                     "does not count; ask the pod's maintainers to add you", severity="warning")
-    for record in directory.valid_of(POD):
+    for record in directory.fit(POD, ("id",), ("members",)):
         for index, member in enumerate(record.data.get("members", [])):
             pods = directory.institution_pods.get(member)
             if pods is not None and record.data["id"] not in pods:
@@ -454,7 +480,7 @@ def review_overdue(reviewed: dt.date, today: dt.date) -> bool:
 @check
 def reviewed_recently(directory: Checked) -> Iterator[Problem]:
     """Maintainers confirm their profile at least every 18 months."""
-    for record in directory.valid:
+    for record in directory.fit(None, ("last_reviewed",)):
         reviewed = parse_date(record.data["last_reviewed"])
         if reviewed and review_overdue(reviewed, directory.today):
             yield record.document.problem(
@@ -467,9 +493,10 @@ def reviewed_recently(directory: Checked) -> Iterator[Problem]:
 def partnerships_listed_both_ways(directory: Checked) -> Iterator[Problem]:
     """Requests flow only between institutions that list each other; say where one side is missing."""
     listed: dict[str, set[str]] = defaultdict(set)
-    for record in directory.valid_of(INSTITUTION):
+    partnered = list(directory.fit(INSTITUTION, ("id",), ("partners",)))
+    for record in partnered:
         listed[record.data["id"]].update(p for p in record.data.get("partners", []) if not p.startswith("pod:"))
-    for record in directory.valid_of(INSTITUTION):
+    for record in partnered:
         own = record.data["id"]
         for index, partner in enumerate(record.data.get("partners", [])):
             if partner in listed and own not in listed[partner] and not _shares_listed_pod(directory, own, partner):
@@ -481,7 +508,7 @@ def partnerships_listed_both_ways(directory: Checked) -> Iterator[Problem]:
 
 def _shares_listed_pod(directory: Checked, own: str, partner: str) -> bool:
     """True when `partner` lists `own` through a `pod:` entry that covers it."""
-    partner_record = directory.valid_institution_by_id.get(partner)
+    partner_record = directory.institution_by_id.get(partner)
     if partner_record is None:
         return False
     for entry in partner_record.data.get("partners", []):

@@ -58,6 +58,27 @@ def check(kind: str, document: Document) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.line, p.column, p.path, p.code, p.message))
 
 
+def invalid_parts(kind: str, data: Any) -> tuple[tuple, ...]:
+    """Where in `data` the schema finds something wrong, as paths: a missing field is the path it
+    should be at, an unknown field its own path, any other error the value that breaks a rule (for
+    `anyOf`/`oneOf`, the whole value no alternative accepts). The cross-record checks skip only
+    what these paths touch, so one typo does not hide the record's other problems."""
+    if is_valid_fast(kind, data):
+        return ()
+    parts: set[tuple] = set()
+    for error in _detailed_validator(kind).iter_errors(data):
+        path = tuple(error.absolute_path)
+        if error.validator == "required":
+            present = error.instance if isinstance(error.instance, dict) else {}
+            parts.update(path + (name,) for name in error.validator_value if name not in present)
+        elif error.validator in ("additionalProperties", "unevaluatedProperties") and isinstance(error.instance, dict):
+            allowed = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+            parts.update(path + (name,) for name in error.instance if name not in allowed)
+        else:
+            parts.add(path)
+    return tuple(sorted(parts, key=lambda part: [str(p) for p in part]))
+
+
 def _leaf_errors(validator: jsonschema.Draft202012Validator, data: Any):
     """The errors worth showing: for `anyOf`/`oneOf`, the best of the alternatives' errors."""
     for error in validator.iter_errors(data):

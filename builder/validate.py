@@ -42,12 +42,15 @@ def validate_loaded(loaded: LoadedRecords, today: dt.date) -> Validation:
 def _validate_loaded(loaded: LoadedRecords, today: dt.date) -> Validation:
     problems: list[Problem] = list(loaded.problems)
     valid: list[RecordFile] = []
+    invalid_parts: dict[str, tuple[tuple, ...]] = {}
     for record in loaded.records:
         found = schemas.check(record.kind, record.document)
         problems.extend(found)
-        if not found:
+        if found:
+            invalid_parts[record.document.file] = schemas.invalid_parts(record.kind, record.data)
+        else:
             valid.append(record)
-    checked = crosschecks.Checked(loaded.records, tuple(valid), today, loaded.unreadable)
+    checked = crosschecks.Checked(loaded.records, invalid_parts, today, loaded.unreadable)
     problems.extend(crosschecks.run_all(checked))
     ordered = sorted(set(problems), key=lambda p: (p.file, p.line, p.column, p.code, p.path, p.message))
     return Validation(loaded, tuple(valid), tuple(ordered))

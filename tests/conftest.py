@@ -42,6 +42,24 @@ def expectations(path: Path) -> list[Expected]:
             for code, line, column in _EXPECT.findall(path.read_bytes())]
 
 
+REMOVED = object()   # for `changed`: take the value out instead of replacing it
+
+
+def changed(record: dict, path: tuple, value: object) -> dict:
+    """A deep copy of `record` with the value at `path` replaced by `value` (or removed)."""
+    import copy
+
+    result = copy.deepcopy(record)
+    target = result
+    for step in path[:-1]:
+        target = target[step]
+    if value is REMOVED:
+        del target[path[-1]]
+    else:
+        target[path[-1]] = value
+    return result
+
+
 @pytest.fixture
 def records_copy(tmp_path: Path):
     """Copy a records tree into a temporary folder, so a test can change it freely."""

@@ -15,6 +15,7 @@ import regress
 from jsonschema import Draft202012Validator
 
 from builder import codes
+from conftest import REMOVED, changed
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 SCHEMAS = {
@@ -225,18 +226,6 @@ def test_each_channel_method_is_accepted(channel: dict, validators: dict[str, Dr
     assert list(validators["institution"].iter_errors(institution)) == []
 
 
-def _changed(record: dict, path: tuple, value: object) -> dict:
-    changed = copy.deepcopy(record)
-    target = changed
-    for step in path[:-1]:
-        target = target[step]
-    if value is None:
-        del target[path[-1]]
-    else:
-        target[path[-1]] = value
-    return changed
-
-
 @pytest.mark.parametrize(
     "name, path, value, error_path, keyword",
     [
@@ -247,7 +236,7 @@ def _changed(record: dict, path: tuple, value: object) -> dict:
         ("institution", ("id",), "DE-Nordbib", ("id",), "pattern"),
         ("institution", ("id",), "de-n\u043erdbib", ("id",), "pattern"),  # Cyrillic o
         ("institution", ("name",), "Nordbibliothek\n", ("name",), "pattern"),
-        ("institution", ("request_channels", 0, "url"), None, ("request_channels", 0), "required"),
+        ("institution", ("request_channels", 0, "url"), REMOVED, ("request_channels", 0), "required"),
         ("institution", ("request_channels", 0, "host"), "ill.example", ("request_channels", 0), "additionalProperties"),
         ("institution", ("request_channels", 0, "method"), "fax", ("request_channels", 0, "method"), "enum"),
         ("institution", ("lending",), {"countries": ["*", "de"]}, ("lending", "countries", 1), "enum"),
@@ -265,7 +254,7 @@ def test_invalid_record_is_rejected(
     keyword: str,
     validators: dict[str, Draft202012Validator],
 ) -> None:
-    record = _changed(MINIMAL[name], path, value)
+    record = changed(MINIMAL[name], path, value)
     found = {(tuple(error.absolute_path), error.validator) for error in validators[name].iter_errors(record)}
     assert (error_path, keyword) in found
     assert not jsonschema_rs.validator_for(SCHEMAS[name]).is_valid(record)

@@ -14,7 +14,7 @@ from builder import schemas
 from builder.crosschecks import review_overdue
 from builder.loader import load
 from builder.validate import validate_directory
-from conftest import EXAMPLE_REQUESTS, FIXTURES, SAMPLE_RECORDS, TODAY, expectations
+from conftest import EXAMPLE_REQUESTS, FIXTURES, REMOVED, SAMPLE_RECORDS, TODAY, changed, expectations
 
 TREES = sorted(path.parent for path in (FIXTURES / "invalid").glob("*/records"))
 CROSS_RECORD_CODES = {
@@ -244,3 +244,65 @@ def test_an_identifier_repeated_under_other_is_a_duplicate(records_copy):
                       encoding="utf-8")
     result = validate_directory(records, TODAY)
     assert [(p.code, p.file.endswith("nl-dijkstad.yaml")) for p in result.errors] == [("duplicate-identifier", True)]
+
+
+# --- every problem in one run: schema errors do not hide cross-record problems -----------------
+
+def test_a_schema_error_and_a_cross_record_error_of_one_file_are_reported_together():
+    tree = FIXTURES / "all-problems"
+    expected = announced(tree)
+    assert {code for code, *_ in expected} == {"schema-unknown-field", "fee-without-currency"}
+    for parser in (yaml.CSafeLoader, yaml.SafeLoader):
+        validation = validate_directory(tree / "records", TODAY, parser=parser)
+        found = {(p.code, Path(p.file).resolve().as_posix(), p.line, p.column) for p in validation.problems}
+        assert found == expected
+        # The record is still left out of the answers: it did not pass its schema check.
+        assert validation.valid == ()
+
+
+def test_a_check_skips_only_a_record_whose_fields_it_reads_are_invalid(records_copy):
+    records = records_copy(SAMPLE_RECORDS)
+    target = records / "institutions" / "de" / "de-nordbib.yaml"
+    text = target.read_text(encoding="utf-8")
+    # A fee written as text is a schema error in `lending`: the currency check reads the fees and
+    # must not guess; the unknown partner, elsewhere in the record, is still reported.
+    text = text.replace("    fee: 5.00\n", "    fee: five euros\n").replace("  currency: EUR\n", "")
+    target.write_text(text.replace("  - fr-valbrune\n", "  - fr-valbrune\n  - de-nowhere\n"), encoding="utf-8")
+    codes = sorted(p.code for p in validate_directory(records, TODAY).errors)
+    assert codes == ["schema-type", "unknown-partner"]
+
+
+def _paths(value, path=()):
+    yield path
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, path + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, path + (index,))
+
+
+WRONG_VALUES = [REMOVED, 7, "text", [1], {"unexpected": 1}, None]
+
+
+def test_no_invalid_value_anywhere_in_a_record_breaks_the_cross_record_checks():
+    """Each value of a rich profile (and of a pod) replaced by one of the wrong kind, or removed:
+    validation reports a schema error and never fails on data the checks cannot read."""
+    from builder.loader import Document
+    from builder.records import LoadedRecords, RecordFile, load_records
+    from builder.validate import validate_loaded
+
+    loaded = load_records(SAMPLE_RECORDS)
+    for name in ("de-nordbib", "nordic-share"):
+        index, record = next((i, r) for i, r in enumerate(loaded.records) if r.stem == name)
+        for path in [p for p in _paths(record.data) if p]:
+            for wrong in WRONG_VALUES:
+                data = changed(record.data, path, wrong)
+                document = Document(record.document.file, data, record.document.value_positions,
+                                    record.document.key_positions)
+                records = list(loaded.records)
+                records[index] = RecordFile(record.kind, record.path, record.stem, record.folder, document)
+                result = validate_loaded(LoadedRecords(loaded.root, tuple(records), loaded.problems), TODAY)
+                if not schemas.is_valid_fast(record.kind, data):
+                    assert any(p.code.startswith("schema-") and p.file == record.document.file
+                               for p in result.errors), (path, wrong)
