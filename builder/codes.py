@@ -1,5 +1,5 @@
 """The code lists of the directory (ISO 18626, ISO 3166-1, ISO 4217) and the tool that keeps
-the `enum` arrays of the JSON Schemas in step with them.
+the `enum` arrays of the JSON Schemas (and their plain words, `enumDescriptions`) in step with them.
 
 `python -m builder.codes` rewrites the generated `$defs` of every schema in place;
 `python -m builder.codes --check` only reports the ones that differ and exits 1 if any do.
@@ -107,6 +107,46 @@ ITEM_FORMAT = (
     "VHS",
 )
 
+# Plain words for the codes whose name does not say it plainly enough. They are written into the
+# schemas as `enumDescriptions` beside each generated `enum` (YAML editors show them while
+# completing a code; the site's profile editor shows them beside the codes it offers).
+CODE_WORDS = {
+    "ArchiveMaterial": "Archive material", "AudioBook": "Audiobook",
+    "ConferenceProc": "Conference proceedings", "GovernmentPubl": "Government publication",
+    "Movie": "Film", "MusicRecording": "Music recording", "MusicScore": "Music score",
+    "SoundRecording": "Sound recording",
+    "SecondaryMail": "Secondary mail (surface post)",
+    "ArticleExchange": "OCLC Article Exchange", "FTP": "FTP server", "Mail": "Post",
+    "URL": "A link to download it",
+    "BankTransfer": "Bank transfer", "CreditCard": "Credit card", "DebitCard": "Debit card",
+    "EFTS": "EFTS (DOCLINE's electronic fund transfer system)", "IFLAVoucher": "IFLA voucher",
+    "IFM": "IFM (OCLC ILL Fee Management)",
+    "CassetteTape": "Cassette tape", "Daisy-ROM": "DAISY talking book", "LargePrint": "Large print",
+    "LP": "LP record", "PaperCopy": "Paper copy", "UltraHD": "Ultra HD Blu-ray",
+    "NonCirculating": "Does not circulate", "NotAvailableForILL": "Not available for interlibrary loan",
+    "NotHeld": "Not held", "NotOnShelf": "Not on the shelf", "PolicyProblem": "Against our lending policy",
+    "PoorCondition": "In poor condition", "AtBindery": "At the bindery",
+    "CostExceedsMaxCost": "Costs more than the borrower's maximum", "CourierNotSupp": "Courier not supported",
+    "MultiVolAvail": "Several volumes: say which", "MustMeetLoanCondition": "Only with a loan condition",
+    "NotCurrentAvailableForILL": "Not available for interlibrary loan at the moment",
+    "NotFoundAsCited": "Not found as cited", "OnLoan": "On loan", "OnOrder": "On order",
+    "ReqDelDateNotPossible": "Requested delivery date not possible",
+    "ReqDelMethodNotSupp": "Requested delivery method not supported",
+    "ReqEditionNotPossible": "Requested edition not possible",
+    "ReqFormatNotPossible": "Requested format not possible",
+    "ReqPayMethodNotSupported": "Requested payment method not supported",
+    "ReqServLevelNotSupp": "Requested service level not supported",
+    "ReqServTypeNotPossible": "Requested service type not possible",
+}
+# Country and currency names come from elsewhere (pycountry, the browser), not from the schema.
+UNWORDED_LISTS = frozenset({"country", "currency"})
+
+
+def code_words(codes: Sequence[str]) -> list[str]:
+    """The plain words for each code, the code itself where it is plain already."""
+    return [CODE_WORDS.get(code, code) for code in codes]
+
+
 # The record and request schemas whose code lists are generated (the feed schema has none).
 SCHEMA_FILES = tuple(schemas.SCHEMA_DIR / name for name in schemas.SCHEMA_FILES.values())
 
@@ -155,8 +195,13 @@ def _with_current_codes(schema: dict) -> tuple[dict, list[str]]:
     definitions = schema.get("$defs", {})
     changed = []
     for name, codes in generated_code_lists().items():
-        if name in definitions and definitions[name].get("enum") != list(codes):
-            definitions[name]["enum"] = list(codes)
+        if name not in definitions:
+            continue
+        wanted = {"enum": list(codes)}
+        if name not in UNWORDED_LISTS:
+            wanted["enumDescriptions"] = code_words(codes)
+        if any(definitions[name].get(key) != value for key, value in wanted.items()):
+            definitions[name].update(wanted)
             changed.append(name)
     return schema, changed
 

@@ -128,6 +128,26 @@ def test_every_property_and_definition_has_a_description() -> None:
     assert missing == []
 
 
+@pytest.mark.parametrize("name", ["institution", "pod"])
+def test_every_field_of_a_record_has_a_title_for_its_label(name: str) -> None:
+    """The profile editor labels each field with its schema title (and the field reference shows it)."""
+    missing = [f"{pointer}/properties/{field}" for pointer, subschema in subschemas(SCHEMAS[name])
+               for field, member in subschema.get("properties", {}).items()
+               if member is not True and not member.get("title")]
+    assert missing == []
+
+
+def test_every_code_list_offered_as_a_choice_has_plain_words() -> None:
+    """`enumDescriptions` (read by YAML editors and the profile editor) stand beside each code, one
+    for one; country and currency names come from elsewhere."""
+    for name in ("institution", "pod"):
+        for pointer, subschema in subschemas(SCHEMAS[name]):
+            if "enum" in subschema and not pointer.endswith(("/$defs/country", "/$defs/currency")):
+                words = subschema.get("enumDescriptions")
+                assert words and len(words) == len(subschema["enum"]), f"{name}: {pointer}"
+                assert all(isinstance(word, str) and word for word in words), f"{name}: {pointer}"
+
+
 def test_branches_only_name_fields_described_on_their_object() -> None:
     for name, pointer, subschema in all_subschemas():
         for branch in subschema.get("allOf", []):

@@ -153,9 +153,13 @@ def test_field_reference_describes_every_field(sample_pages):
         assert f"<code>{name}</code>" in body
     assert "<code>lending.loan.fee</code>" in body
     assert "<code>contacts[].role</code>" in body
-    assert "Allowed: <code>active</code>, <code>inactive</code>" in body
+    assert ("Allowed: <code>active</code> (Takes part in resource sharing), <code>inactive</code> "
+            "(Listed, but sends and receives no requests)") in body
     status_row = next(line for line in body.splitlines() if "<code>status</code>" in line)
     assert "<td>yes</td>" in status_row
+    # Each field carries the label the profile editor shows for it, from the schema's titles.
+    assert "<code>lending.loan.loan_period_days</code><br>Loan period in days</td>" in body
+    assert "<code>ConferenceProc</code> (Conference proceedings)" in body
 
 
 @pytest.mark.parametrize("here, target, expected", [

@@ -24,6 +24,7 @@ from urllib.parse import quote, urlsplit
 import jinja2
 
 from ..money import format_money
+from ..schemas import schema
 from ..wording import country_name, countries_in_words, join_words, requests_in_words
 from ..model import CHANNEL_FAMILY, FAMILY_NAMES, Directory, Institution, Pod
 
@@ -31,13 +32,9 @@ ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 COUNTRY_PATTERN = re.compile(r"[A-Z]{2}")
 SAFE_LINK_SCHEMES = ("https", "mailto")
 
-CHANNEL_LABELS = {
-    "alma": "Alma-to-Alma (Alma resource sharing)",
-    "iso18626": "ISO 18626 over HTTPS",
-    "illiad": "ILLiad (through its ISO 18626 component)",
-    "iso-ill": "ISO ILL (ISO 10160/10161) over TCP",
-    "email": "Email",
-}
+# The schema's plain words for each channel method, which the profile editor shows too.
+_METHOD = schema("institution")["$defs"]["channel"]["properties"]["method"]
+CHANNEL_LABELS = dict(zip(_METHOD["enum"], _METHOD["enumDescriptions"]))
 ROLE_LABELS = {
     "lending": "Lending", "borrowing": "Borrowing", "billing": "Billing",
     "returns": "Returns", "general": "General", "technical": "Technical",
@@ -324,10 +321,11 @@ def home_summary(directory: Directory, last_updated: str) -> str:
 @dataclass(frozen=True)
 class FieldRow:
     path: str
+    title: str                                 # the label the profile editor shows for the field
     type: str
     required: bool
     description: str
-    allowed: tuple[str, ...]
+    allowed: tuple[tuple[str, str | None], ...]   # each allowed value, with its plain words if any
 
 
 def _resolve(schema: Mapping, node: Mapping) -> Mapping:
@@ -356,9 +354,10 @@ def _type_of(schema: Mapping, node: Mapping) -> str:
     return kind or "any"
 
 
-def _allowed(schema: Mapping, node: Mapping) -> tuple[str, ...]:
+def _allowed(schema: Mapping, node: Mapping) -> tuple[tuple[str, str | None], ...]:
     if "enum" in node:
-        return tuple(str(v) for v in node["enum"])
+        words = node.get("enumDescriptions", [None] * len(node["enum"]))
+        return tuple((str(value), word if word != value else None) for value, word in zip(node["enum"], words))
     if node.get("type") == "array":
         return _allowed(schema, _resolve(schema, node.get("items", {})))
     return ()
@@ -379,7 +378,7 @@ def field_rows(schema: Mapping) -> list[FieldRow]:
         for name, child in node.get("properties", {}).items():
             child = _resolve(schema, child)
             path = f"{prefix}.{name}" if prefix else name
-            rows.append(FieldRow(path, _type_of(schema, child), name in required,
+            rows.append(FieldRow(path, str(child.get("title", "")), _type_of(schema, child), name in required,
                                  str(child.get("description", "")), _allowed(schema, child)))
             if depth < 6:
                 walk(child, path, depth + 1)
