@@ -62,6 +62,22 @@ def require_records_dir(records_dir: Path) -> None:
                           "checkout or pass --records DIR")
 
 
+def require_paths_inside(paths: tuple[Path, ...], records_dir: Path) -> None:
+    """PATHS of `validate` and `fmt` must exist and lie inside the records folder."""
+    require_records_dir(records_dir)
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        raise usage_error(f"no such file or folder: {display_path(missing[0])}")
+    root = records_dir.resolve()
+    # Only the folder is resolved: a symbolic link inside records/ is reported as one
+    # (`file-is-link`), not mistaken for a file elsewhere.
+    outside = [p for p in paths if not (p.absolute().parent.resolve() / p.name).is_relative_to(root)]
+    if outside:
+        raise usage_error(f"{display_path(outside[0])} is not inside the records folder `{records_dir}`; "
+                          "records are checked where they live: move the file into "
+                          "records/institutions/<country>/ (or records/pods/) first, or pass --records")
+
+
 def validated(records_dir: Path, on_date: dt.date | None = None) -> Validation:
     require_records_dir(records_dir)
     return validate_directory(records_dir, today(on_date))
@@ -86,19 +102,7 @@ def validate(paths: tuple[Path, ...], records_dir: Path, output_format: str, str
     PATHS narrows the report to those files or folders, which must lie inside --records; the
     whole directory is still read, since many checks compare records with each other.
     """
-    require_records_dir(records_dir)
-    if paths:
-        missing = [p for p in paths if not p.exists()]
-        if missing:
-            raise usage_error(f"no such file or folder: {display_path(missing[0])}")
-        root = records_dir.resolve()
-        # Only the folder is resolved: a symbolic link inside records/ is reported as one
-        # (`file-is-link`), not mistaken for a file elsewhere.
-        outside = [p for p in paths if not (p.absolute().parent.resolve() / p.name).is_relative_to(root)]
-        if outside:
-            raise usage_error(f"{display_path(outside[0])} is not inside the records folder `{records_dir}`; "
-                              "records are checked where they live: move the file into "
-                              "records/institutions/<country>/ (or records/pods/) first, or pass --records")
+    require_paths_inside(paths, records_dir)
     result = validated(records_dir, on_date)
     problems = list(result.problems)
     files = len(result.loaded.records) + len({p.file for p in result.loaded.problems})
@@ -119,6 +123,39 @@ def validate(paths: tuple[Path, ...], records_dir: Path, output_format: str, str
     else:
         click.echo(report.as_text(problems, files), nl=False)
     sys.exit(EXIT_OK if ok else EXIT_FAILED)
+
+
+@main.command(short_help="Rewrite record files in the directory's layout (the profile editor's).")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@records_option
+@click.option("--check", is_flag=True,
+              help="Change nothing; report every file not in the layout and exit 1 if there is one.")
+@format_option("text", "json", "github")
+def fmt(paths: tuple[Path, ...], records_dir: Path, check: bool, output_format: str) -> None:
+    """Rewrite record files in the directory's layout, keeping their data.
+
+    It is the layout the profile editor on the site writes, so a profile saved from the editor
+    and one formatted here are the same file: the schema modeline first, fields in the schema's
+    order, every text quoted (long or multi-line text as a folded block), plain numbers. Comments
+    in a file are not kept. A record with schema errors is left as it is (see `rsdir validate`).
+
+    PATHS (files or folders inside --records) narrow it to those files; without PATHS, every
+    record. Exit status: 0 all formatted, 1 a file could not be formatted or, with --check, is
+    not in the layout, 2 a usage error.
+    """
+    from .fmt import format_records
+    from .report import github_annotations
+
+    require_paths_inside(paths, records_dir)
+    result = format_records(records_dir, [display_path(p) for p in paths], check=check)
+    if output_format == "json":
+        click.echo(result.as_json(), nl=False)
+    elif output_format == "github":
+        click.echo(github_annotations(list(result.problems)), nl=False)
+        click.echo(result.summary())
+    else:
+        click.echo(result.as_text(), nl=False)
+    sys.exit(EXIT_OK if result.ok else EXIT_FAILED)
 
 
 @main.command(short_help="Create a new institution profile; asks for what is missing.")
@@ -177,7 +214,8 @@ def new(records_dir: Path, on_date: dt.date | None, **answers) -> None:
         raise usage_error("the answers above do not make a valid profile; nothing was written")
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    click.echo(f"Wrote {display_path(target)}. Check it with: rsdir validate {display_path(target)}")
+    click.echo(f"Wrote {display_path(target)}. Add your lending terms, identifiers and partners as the "
+               f"field reference describes, then check it with: rsdir validate {display_path(target)}")
 
 
 @main.command("check-ownership", short_help="Fail unless the --author may make each record change.")

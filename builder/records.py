@@ -67,7 +67,9 @@ def _misplaced(path: Path, message: str) -> Problem:
     return Problem(display_path(path), 1, 1, "error", "$", "misplaced-file", message)
 
 
-def _candidates(root: Path) -> tuple[list[tuple[str, Path, str | None]], list[Problem]]:
+def record_files(root: Path) -> tuple[list[tuple[str, Path, str | None]], list[Problem]]:
+    """Every record file under `root` as (kind, path, country folder), and a problem for each file
+    that is not where a record belongs."""
     found: list[tuple[str, Path, str | None]] = []
     problems: list[Problem] = []
     institutions = root / "institutions"
@@ -132,7 +134,7 @@ def load_records(root: Path, *, parser=DEFAULT_PARSER) -> LoadedRecords:
 
 
 def _load_records(root: Path, parser) -> LoadedRecords:
-    candidates, problems = _candidates(root)
+    candidates, problems = record_files(root)
     records: list[RecordFile] = []
     unreadable: list[tuple[str, str]] = []
     names = _display_names(root, [path for _, path, _ in candidates])

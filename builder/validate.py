@@ -58,3 +58,11 @@ def _validate_loaded(loaded: LoadedRecords, today: dt.date) -> Validation:
 
 def validate_directory(root: Path, today: dt.date, *, parser=DEFAULT_PARSER) -> Validation:
     return validate_loaded(load_records(root, parser=parser), today)
+
+
+def problems_joining(existing: LoadedRecords, record: RecordFile, today: dt.date) -> list[Problem]:
+    """The problems of `record` as a newcomer to the `existing` directory, checked after every
+    record there (so an id or identifier already taken is the newcomer's problem): what `rsdir
+    new` and the site's profile editor say about a profile before it is proposed."""
+    joined = LoadedRecords(existing.root, existing.records + (record,), existing.problems, existing.unreadable)
+    return [p for p in validate_loaded(joined, today).problems if p.file == record.document.file]

@@ -1,5 +1,5 @@
-"""`rsdir new` writes a profile that validates, with the schema modeline first, and never
-overwrites a file or writes one from bad answers."""
+"""`rsdir new` writes a profile that validates, in the directory's layout with the schema modeline
+first, and never overwrites a file or writes one from bad answers."""
 
 from __future__ import annotations
 
@@ -49,12 +49,14 @@ def test_flags_for_every_channel_write_a_valid_profile(method: str, records: Pat
     assert written(records) == [target]
     text = target.read_text(encoding="utf-8")
     assert text.splitlines()[0] == "# yaml-language-server: $schema=../../../schema/institution.schema.json"
-    assert f"method: \"{method}\"" in text
+    assert f"  - method: \"{method}\"" in text
     assert 'last_reviewed: "2026-11-28"' in text
-    assert "# lending:" in text   # the optional sections are there, commented out
     check = invoke("validate", "--records", str(records), "--strict", *ON)
     assert check.exit_code == 0, check.output
     assert "0 error(s), 0 warning(s)" in check.stdout
+    # Written in the layout `rsdir fmt` and the site's editor write, so CI's layout check passes.
+    layout = invoke("fmt", "--check", "--records", str(records))
+    assert layout.exit_code == 0, layout.output
 
 
 def test_refuses_to_overwrite(records: Path):
@@ -114,7 +116,7 @@ def test_prompts_ask_for_what_the_flags_do_not_give(records: Path):
     assert result.exit_code == 0, result.output
     assert "ISO ILL port" in result.output and "Error" in result.output   # the bad port was asked again
     text = (records / "institutions" / "de" / "de-acme.yaml").read_text(encoding="utf-8")
-    assert 'host: "ill.acme.example", port: 499' in text
+    assert '    host: "ill.acme.example"\n    port: 499\n' in text
     assert invoke("validate", "--records", str(records), *ON).exit_code == 0
 
 
@@ -123,7 +125,7 @@ def test_prompted_default_channel_is_email(records: Path):
     result = invoke("new", "--records", str(records), *ON, input=answers, env={"RSDIR_PROMPT": "1"})
     assert result.exit_code == 0, result.output
     text = (records / "institutions" / "de" / "de-acme.yaml").read_text(encoding="utf-8")
-    assert '{method: "email", email: "ill@acme.example"}' in text
+    assert '  - method: "email"\n    email: "ill@acme.example"\n' in text
 
 
 def test_a_profile_that_clashes_with_the_directory_is_not_written(tmp_path: Path):
