@@ -117,7 +117,7 @@ def test_failed_build_leaves_previous_output_untouched(tmp_path):
     assert build(records, out).exit_code == 0
     before = digests(out)
     broken = records / "institutions" / "de" / "de-nordbib.yaml"
-    broken.write_text(broken.read_text(encoding="utf-8").replace("status: active", "status: sleeping"),
+    broken.write_text(broken.read_text(encoding="utf-8").replace('status: "active"', 'status: "sleeping"'),
                       encoding="utf-8")
     result = build(records, out)
     assert result.exit_code == 1

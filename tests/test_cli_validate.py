@@ -97,7 +97,7 @@ def test_github_annotations_and_step_summary(tmp_path):
                  env={"GITHUB_STEP_SUMMARY": str(summary)})
     lines = result.stdout.splitlines()
     assert lines[0].startswith("::warning file=")
-    assert ",line=56,col=5,title=pod-membership-unconfirmed at $.pods[0]::" in lines[0]
+    assert ",line=57,col=5,title=pod-membership-unconfirmed at $.pods[0]::" in lines[0]
     assert lines[1].startswith("::notice file=") and "au-wattle.yaml" in lines[1]
     assert lines[2] == "18 record files checked: 0 error(s), 1 warning(s), 1 notice(s)"
     written = summary.read_text(encoding="utf-8")

@@ -190,7 +190,9 @@ def test_a_review_date_far_in_the_future_is_not_overdue_and_does_not_crash(recor
     records = records_copy(SAMPLE_RECORDS)
     target = records / "institutions" / "de" / "de-nordbib.yaml"
     text = target.read_text(encoding="utf-8")
-    target.write_text(text.replace("last_reviewed: 2026-10-14", "last_reviewed: 9999-12-31"), encoding="utf-8")
+    changed = text.replace('last_reviewed: "2026-10-14"', 'last_reviewed: "9999-12-31"')
+    assert changed != text
+    target.write_text(changed, encoding="utf-8")
     result = validate_directory(records, TODAY)
     assert result.errors == []
     assert not [p for p in result.problems if p.code == "review-overdue"]
