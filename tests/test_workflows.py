@@ -112,6 +112,7 @@ def test_validate_workflow_runs_every_check() -> None:
     assert "rsdir validate --format github" in scripts
     assert 'rsdir check-ownership --base "$BASE_SHA" --author "$PR_AUTHOR"' in scripts
     assert "rsdir build" in scripts
+    assert "rsdir fmt --check --format github" in scripts
     assert "make test" in scripts
 
 
