@@ -268,8 +268,11 @@ def test_a_check_skips_only_a_record_whose_fields_it_reads_are_invalid(records_c
     text = target.read_text(encoding="utf-8")
     # A fee written as text is a schema error in `lending`: the currency check reads the fees and
     # must not guess; the unknown partner, elsewhere in the record, is still reported.
-    text = text.replace("    fee: 5.00\n", "    fee: five euros\n").replace("  currency: EUR\n", "")
-    target.write_text(text.replace("  - fr-valbrune\n", "  - fr-valbrune\n  - de-nowhere\n"), encoding="utf-8")
+    for before, after in (("    fee: 5\n", "    fee: five euros\n"), ('  currency: "EUR"\n', ""),
+                          ('  - "fr-valbrune"\n', '  - "fr-valbrune"\n  - "de-nowhere"\n')):
+        assert before in text
+        text = text.replace(before, after)
+    target.write_text(text, encoding="utf-8")
     codes = sorted(p.code for p in validate_directory(records, TODAY).errors)
     assert codes == ["schema-type", "unknown-partner"]
 
