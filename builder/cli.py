@@ -12,6 +12,7 @@ from typing import Callable
 import click
 
 from . import report
+from .messages import say
 from .records import display_path
 from .scaffold import CHANNEL_METHODS, Profile, render_profile, scaffold_problems
 from .validate import Validation, passes, validate_directory
@@ -44,7 +45,7 @@ def _parse_on(ctx, param, value):
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"`{value}` is not a date; write YYYY-MM-DD") from None
+        raise click.BadParameter(say("cli.on-not-a-date", value=value)) from None
 
 
 def today(on_date: dt.date | None = None) -> dt.date:
@@ -329,7 +330,7 @@ def partners(institution: str | None, other: str | None, whole_graph: bool, reco
     when they are not. With --all, every institution.
     """
     from .model import UnknownInstitution
-    from .partners import graph, graph_text, partnerships, partnerships_text
+    from .partners import graph, graph_text, named_pair, partnerships, partnerships_text
 
     if whole_graph and institution:
         raise usage_error("give either INSTITUTION or --all, not both")
@@ -344,13 +345,9 @@ def partners(institution: str | None, other: str | None, whole_graph: bool, reco
             click.echo(graph_text(document))
         return
     try:
-        me = directory.resolve(institution)
-        partner = directory.resolve(other) if other else None
+        me, partner = named_pair(directory, institution, other)
     except UnknownInstitution as err:
         raise usage_error(str(err)) from None
-    if partner is not None and partner.id == me.id:
-        raise usage_error(f"`{institution}` and `{other}` are both {me.id}; give a different library as "
-                          "OTHER, or leave it out to see all of its partnerships")
     document = partnerships(directory, me.id, partner.id if partner else None)
     if output_format == "json":
         _print_json(document)

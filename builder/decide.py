@@ -14,6 +14,7 @@ from typing import Callable
 
 from . import partners
 from .model import COPY, LOAN, Channel, Directory, Institution, LendingRule, Service
+from .messages import say
 from .money import format_money
 from .partners import RETRY, UNFILLED, Refusal
 from .requests import Request
@@ -61,10 +62,6 @@ def _listing(values) -> str:
     return join_words(sorted(values))
 
 
-def _service_words(service_type: str) -> str:
-    return "loans" if service_type == LOAN else "copies"
-
-
 def _pair(check: partners.PairCheck) -> Check:
     """A check about the two libraries only (steps 1 to 4), shared with `rsdir partners`."""
     def run(case: Case) -> Refusal | None:
@@ -80,11 +77,10 @@ def check_closure(case: Case) -> Refusal | None:
     closure = terms.closure_on(case.day) if terms is not None else None
     if closure is None:
         return None
-    note = f" Its note: {closure.note}" if closure.note else ""
     # Worded without the day after the closure: a closure may run to the last day of the calendar.
     return Refusal(RETRY, "NotCurrentAvailableForILL", "builtin:closure",
-                   f"{case.lender.name} is closed from {closure.start} to {closure.end}, both days "
-                   f"included; send the request again after {closure.end}.{note}")
+                   say("refusal.closure-with-note" if closure.note else "refusal.closure", lender=case.lender.name,
+                       start=closure.start, end=closure.end, note=closure.note))
 
 
 def check_service(case: Case) -> Refusal | None:
@@ -95,10 +91,9 @@ def check_service(case: Case) -> Refusal | None:
     other = COPY if case.service_type == LOAN else LOAN
     if terms.service(other) is not None:
         return Refusal(RETRY, "ReqServTypeNotPossible", "builtin:service",
-                       f"{case.lender.name} supplies no {_service_words(case.service_type)}, only "
-                       f"{_service_words(other)}; ask for a {other.lower()} instead.")
-    return Refusal(UNFILLED, "NotAvailableForILL", "builtin:service",
-                   f"{case.lender.name} offers neither loans nor copies.")
+                       say("refusal.service-copies-only" if other == COPY else "refusal.service-loans-only",
+                           lender=case.lender.name))
+    return Refusal(UNFILLED, "NotAvailableForILL", "builtin:service", say("refusal.service-none", lender=case.lender.name))
 
 
 def check_publication_type(case: Case) -> Refusal | None:
@@ -107,8 +102,8 @@ def check_publication_type(case: Case) -> Refusal | None:
     if service is None or case.request.publication_type in service.publication_types:
         return None
     return Refusal(UNFILLED, "NotAvailableForILL", "builtin:publication-type",
-                   f"{case.lender.name} supplies {_service_words(service.name)} of "
-                   f"{_listing(service.publication_types)} only, not of {case.request.publication_type}.")
+                   say(f"refusal.publication-type-{service.name.lower()}", lender=case.lender.name,
+                       types=_listing(service.publication_types), asked=case.request.publication_type))
 
 
 # --- the lender's own rules -------------------------------------------------------------------
@@ -172,10 +167,10 @@ def check_rules(case: Case) -> Refusal | None:
         return None
     for rule in terms.rules:
         if rule_matches(case, rule):
-            note = f" {rule.note}" if rule.note else ""
             return Refusal(rule.outcome, rule.reason, f"rule:{rule.id}",
-                           f"{case.lender.name} does not accept {requests_in_words(rule.when, terms.currency)} "
-                           f"(its rule {rule.id}).{note}")
+                           say("refusal.rule-with-note" if rule.note else "refusal.rule", lender=case.lender.name,
+                               requests=requests_in_words(rule.when, terms.currency), rule=rule.id,
+                               note=rule.note))
     return None
 
 
@@ -192,8 +187,8 @@ def check_service_level(case: Case) -> Refusal | None:
     if terms is None or _offers(terms.service_levels, level):
         return None
     return Refusal(RETRY, "ReqServLevelNotSupp", "builtin:service-level",
-                   f"{case.lender.name} serves the service levels {_listing(terms.service_levels)} only; "
-                   f"the request asks for {level}.")
+                   say("refusal.service-level", lender=case.lender.name, levels=_listing(terms.service_levels),
+                       asked=level))
 
 
 def check_delivery_method(case: Case) -> Refusal | None:
@@ -202,8 +197,8 @@ def check_delivery_method(case: Case) -> Refusal | None:
     if service is None or _offers(service.delivery_methods, method):
         return None
     return Refusal(RETRY, "ReqDelMethodNotSupp", "builtin:delivery-method",
-                   f"{case.lender.name} sends {_service_words(service.name)} by "
-                   f"{_listing(service.delivery_methods)} only; the request asks for {method}.")
+                   say(f"refusal.delivery-method-{service.name.lower()}", lender=case.lender.name,
+                       methods=_listing(service.delivery_methods), asked=method))
 
 
 def check_payment_method(case: Case) -> Refusal | None:
@@ -212,8 +207,8 @@ def check_payment_method(case: Case) -> Refusal | None:
     if terms is None or _offers(terms.payment_methods, method):
         return None
     return Refusal(RETRY, "ReqPayMethodNotSupported", "builtin:payment-method",
-                   f"{case.lender.name} accepts payment by {_listing(terms.payment_methods)} only; "
-                   f"the request offers {method}.")
+                   say("refusal.payment-method", lender=case.lender.name, methods=_listing(terms.payment_methods),
+                       asked=method))
 
 
 def check_cost(case: Case) -> Refusal | None:
@@ -225,13 +220,13 @@ def check_cost(case: Case) -> Refusal | None:
     fee = format_money(service.fee, currency)
     if currency != max_cost.currency:
         return Refusal(RETRY, "CostExceedsMaxCost", "builtin:cost",
-                       f"{case.lender.name} charges {fee} per {service.name.lower()}, and the maximum "
-                       f"cost is in {max_cost.currency}; give a maximum cost in {currency}.")
+                       say(f"refusal.cost-currency-{service.name.lower()}", lender=case.lender.name, fee=fee,
+                           max_currency=max_cost.currency, currency=currency))
     if service.fee <= max_cost.amount:
         return None
     return Refusal(RETRY, "CostExceedsMaxCost", "builtin:cost",
-                   f"{case.lender.name} charges {fee} per {service.name.lower()}, more than the maximum "
-                   f"cost of {format_money(max_cost.amount, max_cost.currency)}.")
+                   say(f"refusal.cost-over-{service.name.lower()}", lender=case.lender.name, fee=fee,
+                       max_cost=format_money(max_cost.amount, max_cost.currency)))
 
 
 def check_need_before(case: Case) -> Refusal | None:
@@ -246,8 +241,7 @@ def check_need_before(case: Case) -> Refusal | None:
     if (need_before - case.day).days >= days:
         return None
     return Refusal(RETRY, "ReqDelDateNotPossible", "builtin:need-before",
-                   f"{case.lender.name} answers within {days} days of the request date ({case.day}); "
-                   f"the request is needed before {need_before}.")
+                   say("refusal.need-before", lender=case.lender.name, days=days, day=case.day, need_before=need_before))
 
 
 # The order of the specification's "Decisions"; the first refusal decides.
@@ -293,9 +287,9 @@ class Decision:
     def message(self) -> str:
         if not self.accepted:
             return self.refusals[0].message
-        fee = f"fee: {format_money(self.fee, self.currency)}" if self.fee else "no fee"
-        return (f"{self.lender.name} would accept this {self.service_type.lower()} request from "
-                f"{self.borrower.name}: send it by {self.channel.method}; {fee}.")
+        key = f"accept.{self.service_type.lower()}-{'fee' if self.fee else 'free'}"
+        return say(key, lender=self.lender.name, borrower=self.borrower.name, method=self.channel.method,
+                   fee=format_money(self.fee, self.currency))
 
     def fee_json(self) -> dict | None:
         if not self.accepted:

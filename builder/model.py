@@ -13,6 +13,7 @@ from typing import Iterable, Mapping
 
 from .crosschecks import parse_date
 from .identifiers import agency_key
+from .messages import say
 from .records import INSTITUTION, POD, RecordFile
 
 ISO18626, ISO_ILL, EMAIL = "iso18626", "iso-ill", "email"
@@ -334,16 +335,13 @@ class Directory:
         if reference in self.institutions:
             return self.institutions[reference]
         if reference in self.left_out:
-            raise UnknownInstitution(f"the profile of `{reference}` has validation errors and was left out; "
-                                     "run `rsdir validate` to see them")
+            raise UnknownInstitution(say("reference.left-out", reference=reference))
         if ":" not in reference:
-            raise UnknownInstitution(f"`{reference}` is not an institution of the directory; check the id")
+            raise UnknownInstitution(say("reference.unknown-id", reference=reference))
         authority, _, value = reference.partition(":")
         matches = sorted(self._agency_index.get(agency_key(authority, value), ()))
         if not matches:
-            raise UnknownInstitution(f"no institution has the identifier `{reference}`; check it, or use "
-                                     "the directory id")
+            raise UnknownInstitution(say("reference.unknown-agency-id", reference=reference))
         if len(matches) > 1:
-            raise UnknownInstitution(f"`{reference}` matches several institutions ({', '.join(matches)}); "
-                                     "use the directory id instead")
+            raise UnknownInstitution(say("reference.ambiguous", reference=reference, matches=", ".join(matches)))
         return self.institutions[matches[0]]

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from .model import FAMILY_NAMES, Channel, Directory, Institution
+from .messages import say
+from .model import FAMILY_NAMES, Channel, Directory, Institution, UnknownInstitution
 from .records import cycle_collector_paused
 from .wording import aligned, countries_in_words, country_name, join_words
 
@@ -41,13 +42,10 @@ def check_active(directory: Directory, borrower: Institution, lender: Institutio
     """Inactive libraries take part in no exchange; a library may also choose not to borrow."""
     for side in (lender, borrower):
         if not side.active:
-            return Refusal(UNFILLED, "NotAvailableForILL", "builtin:inactive",
-                           f"{side.name} is inactive in the directory and takes part in no "
-                           "interlibrary loan for now.")
+            return Refusal(UNFILLED, "NotAvailableForILL", "builtin:inactive", say("refusal.inactive", library=side.name))
     if not borrower.borrowing_enabled:
         return Refusal(UNFILLED, "NotAvailableForILL", "builtin:inactive",
-                       f"{borrower.name} does not borrow through the directory (borrowing is "
-                       "switched off in its profile).")
+                       say("refusal.borrowing-off", borrower=borrower.name))
     return None
 
 
@@ -55,7 +53,7 @@ def check_lending(directory: Directory, borrower: Institution, lender: Instituti
     """A library without a `lending` section lends nothing."""
     if lender.terms is None:
         return Refusal(UNFILLED, "NotAvailableForILL", "builtin:not-lending",
-                       f"{lender.name} does not lend through the directory.")
+                       say("refusal.not-lending", lender=lender.name))
     return None
 
 
@@ -65,15 +63,11 @@ def check_partnership(directory: Directory, borrower: Institution, lender: Insti
     borrower_lists = directory.lists(borrower.id, lender.id)
     if lender_lists and borrower_lists:
         return None
-    if not lender_lists and not borrower_lists:
-        message = f"{lender.name} and {borrower.name} have not listed each other as partners."
-    elif not lender_lists:
-        message = (f"{lender.name} has not listed {borrower.name} as a partner, so it does not take "
-                   "its requests.")
-    else:
-        message = (f"{borrower.name} has not listed {lender.name} as a partner; partnerships must be "
-                   "listed on both sides.")
-    return Refusal(UNFILLED, "PolicyProblem", "builtin:partnership", message)
+    key = ("refusal.partnership-neither" if not lender_lists and not borrower_lists
+           else "refusal.partnership-lender-missing" if not lender_lists
+           else "refusal.partnership-borrower-missing")
+    return Refusal(UNFILLED, "PolicyProblem", "builtin:partnership",
+                   say(key, lender=lender.name, borrower=borrower.name))
 
 
 def check_channel(directory: Directory, borrower: Institution, lender: Institution) -> Refusal | None:
@@ -83,14 +77,13 @@ def check_channel(directory: Directory, borrower: Institution, lender: Instituti
     if not lender.channels:
         # An active library without channels fails a cross-record check, yet its record still answers.
         return Refusal(UNFILLED, "PolicyProblem", "builtin:channel",
-                       f"{lender.name} lists no request channel, so no request can reach it.")
+                       say("refusal.channel-none-listed", lender=lender.name))
     theirs = join_words(sorted({FAMILY_NAMES[c.family] for c in lender.channels}))
     ours = join_words(sorted(FAMILY_NAMES[f] for f in borrower.families), "and")
     # The family names carry their own parentheses, so the sentence puts none around them.
-    own = f"its own channels use {ours}" if ours else "it lists no request channel"
+    key = "refusal.channel-other-family" if ours else "refusal.channel-borrower-has-none"
     return Refusal(UNFILLED, "PolicyProblem", "builtin:channel",
-                   f"{lender.name} takes requests by {theirs} only, and {borrower.name} has no such "
-                   f"channel: {own}.")
+                   say(key, lender=lender.name, borrower=borrower.name, theirs=theirs, ours=ours))
 
 
 def check_country(directory: Directory, borrower: Institution, lender: Institution) -> Refusal | None:
@@ -98,12 +91,11 @@ def check_country(directory: Directory, borrower: Institution, lender: Instituti
     terms = lender.terms
     if terms is None or terms.lends_to(borrower.country):
         return None
-    if borrower.country in terms.excluded_countries:
-        message = f"{lender.name} does not lend to {country_name(borrower.country)}, where {borrower.name} is."
-    else:
-        message = (f"{lender.name} lends to {countries_in_words(terms.listed_countries)} only; "
-                   f"{borrower.name} is in {country_name(borrower.country)}.")
-    return Refusal(UNFILLED, "PolicyProblem", "builtin:country", message)
+    key = ("refusal.country-excluded" if borrower.country in terms.excluded_countries
+           else "refusal.country-not-listed")
+    return Refusal(UNFILLED, "PolicyProblem", "builtin:country",
+                   say(key, lender=lender.name, borrower=borrower.name, country=country_name(borrower.country),
+                       countries=countries_in_words(terms.listed_countries)))
 
 
 # Steps 1 to 4 of the decisions, in the specification's order.
@@ -160,6 +152,16 @@ def _direction(directory: Directory, borrower: Institution, lender: Institution)
 
 # The graph only pairs mutual partners, so asking again whether they list each other is wasted.
 _CHECKS_OF_MUTUAL_PAIRS = tuple(check for check in PAIR_CHECKS if check is not check_partnership)
+
+
+def named_pair(directory: Directory, institution: str, other: str | None) -> tuple[Institution, Institution | None]:
+    """The libraries `rsdir partners INSTITUTION [OTHER]` names (ids or agency ids); raises
+    `UnknownInstitution` with the message to print when one names no library, or both the same."""
+    me = directory.resolve(institution)
+    partner = directory.resolve(other) if other else None
+    if partner is not None and partner.id == me.id:
+        raise UnknownInstitution(say("partners.same-library", institution=institution, other=other, library=me.id))
+    return me, partner
 
 
 def partnerships(directory: Directory, institution_id: str, other: str | None = None) -> dict:

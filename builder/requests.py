@@ -15,6 +15,7 @@ from pathlib import Path
 from . import schemas
 from .crosschecks import parse_date
 from .loader import Document, YamlProblem
+from .messages import say
 from .model import Directory, Institution, UnknownInstitution
 from .problems import Problem
 from .records import read_document
@@ -74,9 +75,8 @@ def _real_date(document: Document, key: str, problems: list[Problem]) -> dt.date
         return None
     day = parse_date(text)
     if day is None:
-        problems.append(document.problem(
-            (key,), "request-date-invalid",
-            f"`{key}` is {text}, which is not a day of the calendar; write an existing date as YYYY-MM-DD"))
+        problems.append(document.problem((key,), "request-date-invalid",
+                                         say("request.date-invalid", field=key, text=text)))
     return day
 
 
@@ -132,18 +132,15 @@ def resolve_parties(directory: Directory, request: Request, document: Document,
         problems.extend(err.problems)
     if need_lender:
         if request.lender is None:
-            problems.append(document.problem(
-                (), "request-lender-missing",
-                "`lender` is missing; name the library to ask (or use `rsdir route` to find lenders)"))
+            problems.append(document.problem((), "request-lender-missing", say("request.lender-missing")))
         else:
             try:
                 lender = resolve_party(directory, document, "lender")
             except RequestError as err:
                 problems.extend(err.problems)
     if borrower is not None and lender is not None and borrower.id == lender.id:
-        problems.append(document.problem(
-            ("lender",), "request-same-library",
-            f"borrower and lender are both {borrower.id}; a library does not request from itself"))
+        problems.append(document.problem(("lender",), "request-same-library",
+                                         say("request.same-library", library=borrower.id)))
     if problems:
         raise RequestError(problems)
     return borrower, lender

@@ -8,6 +8,7 @@ positioned problems a librarian can act on. The tests check both agree on every 
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 from functools import cache
 from pathlib import Path
@@ -17,6 +18,7 @@ import jsonschema
 import jsonschema_rs
 
 from .loader import Document
+from .messages import say
 from .problems import Problem
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
@@ -93,62 +95,73 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
+_TYPE_WORDS = ("string", "integer", "number", "boolean", "array", "object", "null")
+_BOUNDS = {"minimum": "schema.minimum", "maximum": "schema.maximum",
+           "exclusiveMinimum": "schema.exclusive-minimum", "exclusiveMaximum": "schema.exclusive-maximum"}
+
+
+def _type_words(wanted: str | list[str]) -> str:
+    """`text`, `text or a number`: the JSON Schema types in a librarian's words."""
+    names = [say(f"schema.type-{name}") if name in _TYPE_WORDS else name
+             for name in (wanted if isinstance(wanted, list) else [wanted])]
+    return functools.reduce(lambda first, second: say("schema.type-alternatives", first=first, second=second), names)
+
+
 def _problem(document: Document, error: jsonschema.ValidationError) -> Problem:
     path = tuple(error.absolute_path)
     kind = error.validator
     value = error.instance
-    field = f"`{path[-1]}`" if path and isinstance(path[-1], str) else "this value"
+    field = say("schema.field", name=path[-1]) if path and isinstance(path[-1], str) else say("schema.this-value")
     description = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
-    hint = f" ({description.split('. ')[0].rstrip('.')})" if description and kind in ("pattern", "format") else ""
+    hint = description.split(". ")[0].rstrip(".") if description and kind in ("pattern", "format") else ""
 
     if kind == "required":
         missing = [name for name in error.validator_value if name not in (value or {})]
         names = ", ".join(f"`{name}`" for name in missing)
-        return document.problem(path, "schema-required", f"required field {names} is missing; add it here")
+        return document.problem(path, "schema-required", say("schema.required", names=names))
     if kind == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         extras = sorted(set(value) - set(allowed))
         # Point at the first unexpected key; every extra is named in the message.
         key = extras[0]
         close = difflib.get_close_matches(key, allowed, n=1)
-        advice = f"did you mean `{close[0]}`?" if close else f"allowed here: {', '.join(allowed)}"
-        extra_text = ", ".join(f"`{name}`" for name in extras)
-        return document.problem(path + (key,), "schema-unknown-field",
-                                f"unknown field {extra_text}; {advice}", at_key=True)
+        names = ", ".join(f"`{name}`" for name in extras)
+        message = (say("schema.unknown-field-close", names=names, close=close[0]) if close
+                   else say("schema.unknown-field", names=names, allowed=", ".join(allowed)))
+        return document.problem(path + (key,), "schema-unknown-field", message, at_key=True)
     if kind == "type":
-        wanted = error.validator_value
-        wanted = " or ".join(wanted) if isinstance(wanted, list) else wanted
-        words = {"string": "text", "integer": "a whole number", "number": "a number",
-                 "boolean": "true or false", "array": "a list", "object": "a mapping of fields",
-                 "null": "empty"}
-        wanted_words = " or ".join(words.get(w, w) for w in wanted.split(" or "))
-        return document.problem(path, "schema-type", f"{field} must be {wanted_words}, not {_shown(value)}")
+        return document.problem(path, "schema-type", say("schema.type", field=field,
+                                                         wanted=_type_words(error.validator_value),
+                                                         value=_shown(value)))
     if kind in ("enum", "const"):
         options = error.validator_value if kind == "enum" else [error.validator_value]
         close = difflib.get_close_matches(str(value), [str(o) for o in options], n=1)
-        advice = f"did you mean `{close[0]}`?" if close else (
-            f"use one of: {', '.join(map(str, options))}" if len(options) <= 25 else "see the field reference")
-        return document.problem(path, "schema-enum", f"{_shown(value)} is not allowed for {field}; {advice}")
+        if close:
+            message = say("schema.enum-close", value=_shown(value), field=field, close=close[0])
+        elif len(options) <= 25:
+            message = say("schema.enum-options", value=_shown(value), field=field, options=", ".join(map(str, options)))
+        else:
+            message = say("schema.enum-reference", value=_shown(value), field=field)
+        return document.problem(path, "schema-enum", message)
     if kind == "pattern":
         return document.problem(path, "schema-pattern",
-                                f"{_shown(value)} is not in the expected form for {field}{hint}")
+                                say("schema.pattern-hint" if hint else "schema.pattern", value=_shown(value),
+                                    field=field, hint=hint))
     if kind in ("minLength", "maxLength"):
         limit = error.validator_value
-        if kind == "minLength":
-            message = f"{field} must not be empty" if limit == 1 else f"{field} needs at least {limit} characters"
+        if kind == "maxLength":
+            message = say("schema.too-long", field=field, length=len(value), limit=limit)
         else:
-            message = f"{field} is {len(value)} characters long; at most {limit} are allowed"
+            message = say("schema.empty" if limit == 1 else "schema.too-short", field=field, limit=limit)
         return document.problem(path, "schema-length", message)
     if kind in ("minItems", "maxItems"):
         limit = error.validator_value
-        need = "at least" if kind == "minItems" else "at most"
-        return document.problem(path, "schema-items", f"{field} needs {need} {limit} entr{'y' if limit == 1 else 'ies'}")
+        key = f"schema.items-at-{'least' if kind == 'minItems' else 'most'}{'-one' if limit == 1 else ''}"
+        return document.problem(path, "schema-items", say(key, field=field, limit=limit))
     if kind == "uniqueItems":
-        return document.problem(path, "schema-unique", f"{field} lists the same entry twice; remove the repeat")
-    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
-        bound = {"minimum": "at least", "maximum": "at most",
-                 "exclusiveMinimum": "more than", "exclusiveMaximum": "less than"}[kind]
-        return document.problem(path, "schema-range", f"{field} must be {bound} {error.validator_value}, not {_shown(value)}")
-    if kind in ("minProperties", "maxProperties"):
-        return document.problem(path, "schema-size", f"{field}: {error.message}")
-    return document.problem(path, f"schema-{kind.lower()}", f"{field}: {error.message}")
+        return document.problem(path, "schema-unique", say("schema.unique", field=field))
+    if kind in _BOUNDS:
+        return document.problem(path, "schema-range", say(_BOUNDS[kind], field=field, bound=error.validator_value,
+                                                          value=_shown(value)))
+    code = "schema-size" if kind in ("minProperties", "maxProperties") else f"schema-{kind.lower()}"
+    return document.problem(path, code, say("schema.other", field=field, detail=error.message))

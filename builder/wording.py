@@ -7,15 +7,16 @@ from typing import Iterable, Mapping
 
 import pycountry
 
+from .messages import say
 from .money import format_money
 
 
 def join_words(words: Iterable[str], last: str = "or") -> str:
-    """`a`, `a or b`, `a, b or c`."""
+    """`a`, `a or b`, `a, b or c` (`last` is "or" or "and")."""
     words = list(words)
     if len(words) <= 1:
         return "".join(words)
-    return f"{', '.join(words[:-1])} {last} {words[-1]}"
+    return say(f"list.{last}", first=say("list.separator").join(words[:-1]), last=words[-1])
 
 
 def aligned(rows: list[tuple[str, ...]]) -> list[str]:
@@ -36,25 +37,23 @@ def countries_in_words(codes: Iterable[str]) -> str:
     return join_words([country_name(code) for code in codes], "and")
 
 
-def _years(count: int) -> str:
-    return f"{count} year{'s' if count != 1 else ''}"
-
-
 # Each condition of a rule as the words that narrow "requests", in the order they read best.
 _CONDITION_WORDS = (
-    ("publication_type", lambda value, currency: f"for {join_words(value)}"),
-    ("item_format", lambda value, currency: f"in the format {join_words(value)}"),
-    ("published_within_years", lambda value, currency: f"published in the last {_years(value)}"),
-    ("published_before", lambda value, currency: f"published before {value}"),
-    ("requester_country", lambda value, currency: f"from libraries in {countries_in_words(value)}"),
-    ("service_level", lambda value, currency: f"at the service level {join_words(value)}"),
-    ("need_before_within_days", lambda value, currency: f"needed within {value} days"),
-    ("pages_over", lambda value, currency: f"for more than {value} pages"),
-    ("max_cost_below", lambda value, currency: f"offering to pay less than {format_money(value, currency)}"),
+    ("publication_type", lambda value, currency: say("rule.publication-type", types=join_words(value))),
+    ("item_format", lambda value, currency: say("rule.item-format", formats=join_words(value))),
+    ("published_within_years", lambda value, currency: say(
+        "rule.published-within-one-year" if value == 1 else "rule.published-within-years", years=value)),
+    ("published_before", lambda value, currency: say("rule.published-before", year=value)),
+    ("requester_country", lambda value, currency: say("rule.requester-country", countries=countries_in_words(value))),
+    ("service_level", lambda value, currency: say("rule.service-level", levels=join_words(value))),
+    ("need_before_within_days", lambda value, currency: say("rule.need-before-within-days", days=value)),
+    ("pages_over", lambda value, currency: say("rule.pages-over", pages=value)),
+    ("max_cost_below", lambda value, currency: say("rule.max-cost-below", amount=format_money(value, currency))),
 )
+_RULE_SERVICES = {"Loan": "rule.requests-loan", "Copy": "rule.requests-copy"}
 
 
 def requests_in_words(when: Mapping, currency: str | None) -> str:
     """The requests a rule's conditions describe: "loan requests for Book published in the last 2 years"."""
-    service = {"Loan": "loan requests", "Copy": "copy requests"}.get(when.get("service_type"), "requests")
+    service = say(_RULE_SERVICES.get(when.get("service_type"), "rule.requests-any"))
     return " ".join([service] + [words(when[name], currency) for name, words in _CONDITION_WORDS if name in when])
