@@ -147,6 +147,16 @@ def code_words(codes: Sequence[str]) -> list[str]:
     return [CODE_WORDS.get(code, code) for code in codes]
 
 
+def code_lists_with_words() -> dict[str, list[list[str]]]:
+    """Each ISO 18626 code list a request names, as `[code, plain words]` pairs in the list's
+    order, for pages that offer the codes as choices or show them in an answer (the words are
+    empty where the code says it plainly)."""
+    lists = {"publication_type": PUBLICATION_TYPE, "service_level": SERVICE_LEVEL,
+             "delivery_method": DELIVERY_METHOD, "payment_method": PAYMENT_METHOD, "item_format": ITEM_FORMAT,
+             "reason": REASON_UNFILLED + REASON_RETRY}
+    return {name: [[code, CODE_WORDS.get(code, "")] for code in codes] for name, codes in lists.items()}
+
+
 # The record and request schemas whose code lists are generated (the feed schema has none).
 SCHEMA_FILES = tuple(schemas.SCHEMA_DIR / name for name in schemas.SCHEMA_FILES.values())
 

@@ -20,6 +20,10 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from builder.cli import main
+from builder.exports.compact import compact_directory
+from builder.model import Directory
+from builder.schemas import SCHEMA_DIR
+from builder.site.engine import MESSAGES_FILE, messages_file
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("RSDIR_CHROMIUM") or "/usr/bin/chromium")
@@ -67,3 +71,14 @@ def serving(root: Path) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+def write_engine_data(root: Path, directory: Directory, generated_at: str = "2026-12-01T00:00:00Z") -> None:
+    """What `assets/decide.mjs` loads, written for `directory` as a site at `root` has it: the
+    feed's compact.json, the request schema and the engine's sentences, as `rsdir build` makes them."""
+    files = {"feed/v1/compact.json": compact_directory(directory, generated_at),
+             "schema/request.schema.json": (SCHEMA_DIR / "request.schema.json").read_bytes(),
+             MESSAGES_FILE: messages_file()}
+    for relative, content in files.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_bytes(content)

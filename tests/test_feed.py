@@ -119,6 +119,7 @@ def test_feed_files_validate_against_the_feed_schema(records: Path) -> None:
         validator = institution if "/institutions/" in path else pod
         assert errors(validator, json.loads(files[path])) == [], path
     assert errors(schema_validator("partnerships"), load(files, "partnerships.json")) == []
+    assert errors(schema_validator("compact"), load(files, "compact.json")) == []
     assert errors(schema_validator("index"), load(files, "index.json")) == []
 
 

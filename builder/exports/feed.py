@@ -1,5 +1,6 @@
 """The published feed under `/feed/v1/`: the directory as JSON, CSV, a JSON Feed of profile
-changes and Alma partner records, plus a manifest with sizes and hashes.
+changes, Alma partner records and the compact file the site's engine answers from, plus a
+manifest with sizes and hashes.
 
 `build_feed` is pure: it takes the model, the git history and the site address and returns every
 file as bytes, keyed by its path in the site. The same inputs give the same bytes: every list
@@ -19,6 +20,7 @@ from typing import Any, Iterable
 
 from .. import partners
 from .alma import alma_partner
+from .compact import compact_directory
 from ..history import INSTITUTION, POD, ADDED, REMOVED, Change, History, rfc3339
 from ..model import Directory, Institution, Pod
 from ..schemas import SCHEMA_DIR
@@ -248,6 +250,7 @@ def build_feed(directory: Directory, history: History, site_url: str) -> dict[st
     for entry in pods:
         files[f"{FEED}pods/{entry['id']}.json"] = _pretty(entry)
     files[f"{FEED}partnerships.json"] = _compact(partnerships_document(directory, generated_at, pairs))
+    files[f"{FEED}compact.json"] = compact_directory(directory, generated_at)
     files[f"{FEED}updates.json"] = _pretty(updates_document(directory, history, links))
     files[f"{FEED}directory.csv"] = directory_csv(directory, history, links)
     files.update(published_schemas())

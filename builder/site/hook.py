@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from builder.exports import feed
-from builder.site import directory_index, pages, vendor
+from builder.site import directory_index, engine, pages, vendor
 from builder.history import History, HistoryError, read_history
 from builder.model import Directory
 from builder.validate import validate_directory
@@ -149,12 +149,14 @@ def output_path(site_dir: Path, relative: str) -> Path:
 
 def extra_files(directory: Directory, history: History, site_url: str) -> dict[str, bytes]:
     """The files built beside the pages: the feed (with the published schemas), the index the
-    directory page searches in the browser and the npm libraries the pages load."""
+    directory page searches in the browser, the sentences of the engine that answers requests
+    in the browser and the npm libraries the pages load."""
     try:
         produced = feed.build_feed(directory, history, site_url)
     except ValueError as err:
         raise PluginError(str(err)) from None
     produced["assets/directory-index.json"] = directory_index.directory_index(directory)
+    produced[engine.MESSAGES_FILE] = engine.messages_file()
     produced.update(_state.vendor)
     return produced
 

@@ -1,0 +1,69 @@
+"""The one table of sentences: whole messages with plain named placeholders, every key the code
+asks for present, and the file the site's engine reads written from it unchanged."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+
+from builder.codes import CODE_WORDS, code_lists_with_words
+from builder.messages import MESSAGES, placeholders, say
+from builder.model import FAMILY_NAMES
+from builder.site.engine import messages_file
+
+BUILDER = Path(__file__).resolve().parent.parent / "builder"
+
+
+def test_placeholders_are_plain_names_the_engine_can_fill():
+    # assets/engine/messages.mjs replaces `{name}` with /\{([a-z_]+)\}/ and nothing else.
+    for key, template in MESSAGES.items():
+        assert all(re.fullmatch(r"[a-z_]+", name) for name in placeholders(template)), key
+        assert re.sub(r"\{[a-z_]+\}", "", template).count("{") == 0, key
+        assert "}" not in re.sub(r"\{[a-z_]+\}", "", template), key
+
+
+def test_every_message_the_code_names_is_in_the_table():
+    named = set()
+    for path in BUILDER.rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        if "say(" not in source:
+            continue
+        tree = ast.parse(source)
+        # The pieces of f-strings (`f"refusal.cost-over-{kind}"`) are checked below, whole.
+        pieces = {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr) for part in node.values}
+        for node in ast.walk(tree):
+            if id(node) in pieces:
+                continue
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and re.fullmatch(
+                    r"(refusal|accept|rule|list|reference|request|partners|schema|cli)\.[a-z-]+", node.value):
+                named.add(node.value)
+    assert named and named <= set(MESSAGES), sorted(named - set(MESSAGES))
+    # Keys put together from a service or a fee: every combination exists.
+    for kind in ("loan", "copy"):
+        for prefix in ("refusal.publication-type", "refusal.delivery-method", "refusal.cost-currency", "refusal.cost-over"):
+            assert f"{prefix}-{kind}" in MESSAGES
+        assert {f"accept.{kind}-fee", f"accept.{kind}-free"} <= set(MESSAGES)
+
+
+def test_say_fills_every_placeholder():
+    assert say("refusal.not-lending", lender="<b>Library</b> {x}") == "<b>Library</b> {x} does not lend through the directory."
+
+
+def test_engine_file_holds_the_table_and_the_names_it_needs():
+    document = json.loads(messages_file())
+    assert document["messages"] == MESSAGES
+    assert document["families"] == FAMILY_NAMES
+    assert document["countries"]["NO"] == "Norway"
+    assert document["codes"] == json.loads(json.dumps(code_lists_with_words()))
+    assert messages_file() == messages_file()
+    assert ["ConferenceProc", CODE_WORDS["ConferenceProc"]] in document["codes"]["publication_type"]
+    assert ["Book", ""] in document["codes"]["publication_type"]
+
+
+def test_every_message_the_browser_engine_names_is_in_the_table():
+    engine = Path(__file__).resolve().parent.parent / "site_src" / "assets"
+    named = {key for path in engine.rglob("*.mjs")
+             for key in re.findall(r"""say\(\s*["']([a-z]+\.[a-z-]+)["']""", path.read_text(encoding="utf-8"))}
+    assert len(named) > 30 and named <= set(MESSAGES), sorted(named - set(MESSAGES))
