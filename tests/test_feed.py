@@ -202,19 +202,37 @@ def test_alma_partner_records() -> None:
     files = fixture_feed()
     hafen = load(files, "alma/de-hafen.json")
     details = hafen["partner_details"]
-    assert details["profile_details"]["profile_type"] == "ISO_18626"
+    # An Alma channel has no ISO 18626 server in the directory: the institution code is given,
+    # and the profile comes from the next channel, email.
     assert details["institution_code"] == "49HAF_INST"           # from identifiers.alma
-    assert details["system_type"]["value"] == "ALMA"
+    assert details["profile_details"] == {"profile_type": "EMAIL",
+                                          "email_details": {"email": "fernleihe@hafen.example"}}
+    assert details["system_type"] == {"value": "ALMA", "desc": "Alma"}
     assert details["status"] == "ACTIVE" and details["avg_supply_time"] == 3
+    assert details["currency"] == "EUR"
     addresses = hafen["contact_info"]["address"]
-    assert addresses[0]["country"] == {"value": "DEU"}
-    assert addresses[1]["address_type"] == [{"value": "ALL"}]    # postal only
+    assert addresses[0]["country"] == {"value": "DEU", "desc": "Germany"}
+    assert addresses[0]["address_type"] == ["shipping", "returns"]
+    assert addresses[1]["address_type"] == ["ALL"]                # postal only
+    emails = {e["email_address"]: e["email_type"] for e in hafen["contact_info"]["email"]}
+    assert emails == {"fernleihe@hafen.example": ["order_mail", "claim_mail"],
+                      "rechnung@hafen.example": ["payment_mail"]}
+    assert hafen["contact_info"]["phone"] == [
+        {"phone_number": "+49 40 5550 100", "phone_type": ["order_phone", "claim_phone"], "preferred": True}]
     lumiere = load(files, "alma/fr-lumiere.json")["partner_details"]["profile_details"]
     assert lumiere == {"profile_type": "ISO", "iso_details": {
         "ill_server": "ill.lumiere.example", "ill_port": 1611, "iso_symbol": "ISIL:FR-Lum1"}}
     quill = load(files, "alma/gb-quill.json")["partner_details"]
     assert quill["status"] == "INACTIVE" and not quill["borrowing_supported"]
     assert quill["profile_details"] == {"profile_type": "EMAIL", "email_details": {"email": "library@quill.example"}}
+
+
+def test_alma_takes_illiad_as_iso_18626_at_its_address() -> None:
+    lakeside = build_feed(directory_of(ROOT / "records"), HISTORY, SITE)[FEED + "alma/us-lakeside.json"]
+    details = json.loads(lakeside)["partner_details"]
+    assert details["system_type"]["value"] == "ILLIAD"
+    assert details["profile_details"] == {"profile_type": "ISO_18626", "iso_18626_details": {
+        "ill_server": "https://ill.lakeside.example/illiad/iso18626", "iso_symbol": "OCLC:ZLKS1"}}
 
 
 def test_index_lists_every_file_with_its_size_and_hash() -> None:
