@@ -6,6 +6,7 @@ writes the same files. The output follows the specification: it validates with n
 stated on both sides, and every channel method, service, fee, closure and rule condition occurs.
 
     python benchmarks/synth.py --n 1000 --out benchmarks/out/dir-1000
+    python benchmarks/synth.py --n 1000 --shape small --out benchmarks/out/small-1000
     python benchmarks/synth.py --requests 500 --records benchmarks/out/dir-1000 --out benchmarks/out/req-1000
 
 YAML is written by hand rather than through a YAML library: every string is double-quoted
@@ -370,20 +371,25 @@ def _lending(rng: random.Random, library: Library) -> dict:
     return lending
 
 
-def _institution(rng: random.Random, library: Library) -> dict:
-    cc = library.country
-    domain = f"lib{library.number}.{cc.lower()}.example"
-    isil = f"{cc}-Syn{library.number}"
-    alma = f"{cc}SYN{library.number}_INST"
+def _identity(rng: random.Random, library: Library) -> tuple[dict, str, str]:
+    """The fields every profile starts with, the library's web domain and what kind it is."""
     kind = rng.choice(KINDS)
     record: dict = {
         "id": library.id,
         "name": f"{library.town} {kind} {library.number}",
         "status": "active" if library.active else "inactive",
-        "country": cc,
+        "country": library.country,
         "timezone": library.timezone,
-        "website": f"https://www.{domain}/",
     }
+    return record, f"lib{library.number}.{library.country.lower()}.example", kind
+
+
+def _institution(rng: random.Random, library: Library) -> dict:
+    cc = library.country
+    isil = f"{cc}-Syn{library.number}"
+    alma = f"{cc}SYN{library.number}_INST"
+    record, domain, kind = _identity(rng, library)
+    record["website"] = f"https://www.{domain}/"
     if rng.random() < 0.6:
         record["description"] = (f"The {kind.lower()} of {library.town}, lending to partner libraries "
                                  f"near and far. Requests are answered on working days.")
@@ -424,6 +430,59 @@ def _institution(rng: random.Random, library: Library) -> dict:
     return record
 
 
+def _small_institution(rng: random.Random, library: Library) -> dict:
+    """A profile as most libraries will write one (1-2 KB): the required fields, one or two
+    contacts and channels, simple lending terms without rules or closures, a few partners."""
+    cc = library.country
+    isil = f"{cc}-Syn{library.number}"
+    record, domain, kind = _identity(rng, library)
+    if rng.random() < 0.5:
+        record["website"] = f"https://www.{domain}/"
+    record["description"] = (f"The {kind.lower()} of {library.town}. We lend to partner libraries near "
+                             "and far, and answer interlibrary-loan requests on working days.")
+    record["maintainers"] = [f"synth-maintainer-{library.number}"]
+    record["last_reviewed"] = _day(REVIEWED_FROM, rng.randrange(REVIEWED_DAYS))
+    identifiers: dict = {"isil": isil}
+    if rng.random() < 0.4:
+        identifiers["oclc"] = f"S{library.number:05d}"
+    record["identifiers"] = identifiers
+    record["contacts"] = [{"role": "lending", "name": "Interlibrary loan", "email": f"ill@{domain}",
+                           "phone": f"+{rng.randint(1, 99)} {rng.randint(100, 999)} {rng.randint(10000, 99999)}"}]
+    if rng.random() < 0.4:
+        record["contacts"].append({"role": "borrowing", "name": "Borrowing desk", "email": f"borrowing@{domain}"})
+    record["addresses"] = [{"purpose": ["shipping", "returns"],
+                            "lines": [record["name"], "Interlibrary Loan", f"{rng.randint(1, 200)} {rng.choice(STREETS)}"],
+                            "city": library.town, "postal_code": f"{rng.randint(10000, 99999)}", "country": cc}]
+    channels: list[dict] = []
+    if rng.random() < 0.6:
+        channels.append({"method": "iso18626", "url": f"https://ill.{domain}/iso18626", "symbol": f"ISIL:{isil}"})
+    channels.append({"method": "email", "email": f"ill@{domain}"})
+    record["request_channels"] = channels
+    if library.lends:
+        lending: dict = {"countries": ["*"] if rng.random() < 0.6 else [cc], "currency": library.currency,
+                         "days_to_respond": rng.randint(2, 7)}
+        if rng.random() < 0.8:
+            library.loan_types = tuple(_pick(rng, LOAN_TYPES[:3], 1, 2))
+            lending["loan"] = {"publication_types": list(library.loan_types), "loan_period_days": 28,
+                               "fee": rng.choice((0, 0, 5.0))}
+        if not library.loan_types or rng.random() < 0.5:
+            library.copy_types = tuple(_pick(rng, COPY_TYPES[:2], 1, 2))
+            lending["copy"] = {"publication_types": list(library.copy_types), "fee": rng.choice((0, 2.5)),
+                               "delivery_methods": ["Email"]}
+        record["lending"] = lending
+    if library.partners:
+        record["partners"] = library.partners
+    if library.pods:
+        record["pods"] = library.pods
+    return record
+
+
+# The two kinds of profile `generate` writes: rich ones that use every section, and small ones
+# such as most libraries will keep. Small directories list fewer partners each.
+SHAPES = {"full": _institution, "small": _small_institution}
+SMALL_PARTNERS = 6
+
+
 def _pod(pod_id: str, index: int, members: list[Library]) -> dict:
     return {
         "id": pod_id,
@@ -437,8 +496,14 @@ def _pod(pod_id: str, index: int, members: list[Library]) -> dict:
     }
 
 
-def generate(root: Path, n: int, seed: int = 1, partners: int = 20) -> None:
-    """Write a records folder of `n` institutions and its pods under `root` (which may exist)."""
+def generate(root: Path, n: int, seed: int = 1, partners: int | None = None, shape: str = "full") -> None:
+    """Write a records folder of `n` institutions and its pods under `root` (which may exist).
+
+    `shape` is "full" (every section used, about 4.5 KB a profile) or "small" (1-2 KB, few
+    optional sections); `partners` defaults to 20 for full profiles, 6 for small ones."""
+    if partners is None:
+        partners = 20 if shape == "full" else SMALL_PARTNERS
+    institution = SHAPES[shape]
     rng = random.Random(seed)
     libraries = _libraries(rng, n)
     pods = _pods(rng, libraries)
@@ -448,7 +513,7 @@ def generate(root: Path, n: int, seed: int = 1, partners: int = 20) -> None:
     for folder in folders:
         (institutions / folder).mkdir(parents=True, exist_ok=True)
     for library in libraries:
-        text = to_yaml(_institution(rng, library), MODELINE)
+        text = to_yaml(institution(rng, library), MODELINE)
         (institutions / library.country.lower() / f"{library.id}.yaml").write_text(text, encoding="utf-8")
     (root / "pods").mkdir(parents=True, exist_ok=True)
     for index, (pod_id, members) in enumerate(pods.items(), start=1):
@@ -549,7 +614,10 @@ def _main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=1000, help="number of institutions (default 1000)")
     parser.add_argument("--out", type=Path, required=True, help="folder to write into")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--partners", type=int, default=20, help="about how many partners each lists")
+    parser.add_argument("--partners", type=int,
+                        help="about how many partners each lists (default 20, or 6 with --shape small)")
+    parser.add_argument("--shape", choices=sorted(SHAPES), default="full",
+                        help="full: every section of a profile used (about 4.5 KB); small: 1-2 KB profiles")
     parser.add_argument("--requests", type=int, metavar="N",
                         help="write N request files instead, drawn from the folder given by --records")
     parser.add_argument("--records", type=Path, help="records folder written earlier (with --requests)")
@@ -561,7 +629,7 @@ def _main(argv: Iterable[str] | None = None) -> int:
             parser.error("--requests needs --records pointing at a folder written by this script")
         generate_requests(args.out, args.records, args.requests, args.seed)
     else:
-        generate(args.out, args.n, args.seed, args.partners)
+        generate(args.out, args.n, args.seed, args.partners, args.shape)
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import os
 import sys
@@ -79,8 +80,19 @@ def require_paths_inside(paths: tuple[Path, ...], records_dir: Path) -> None:
                           "records/institutions/<country>/ (or records/pods/) first, or pass --records")
 
 
+def cycle_collector_off_for_this_command() -> None:
+    """A command that reads the directory holds millions of small objects and makes no reference
+    cycles; Python's cycle collector would only scan them again and again (and once more at the
+    end), about a tenth of the run at 10,000 records. It is switched back on when the command
+    ends, for callers that run commands in their own process (the tests do)."""
+    if gc.isenabled():
+        gc.disable()
+        click.get_current_context().call_on_close(gc.enable)
+
+
 def validated(records_dir: Path, on_date: dt.date | None = None) -> Validation:
     require_records_dir(records_dir)
+    cycle_collector_off_for_this_command()
     return validate_directory(records_dir, today(on_date))
 
 

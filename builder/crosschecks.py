@@ -81,13 +81,15 @@ class Checked:
             by_kind.setdefault(record.kind, []).append(record)
         return by_kind
 
-    def fit(self, kind: str | None, *parts: Part) -> Iterator[RecordFile]:
+    def fit(self, kind: str | None, *parts: Part) -> list[RecordFile]:
         """The records of `kind` (None: every kind) whose `parts` the schema check found valid:
         the records a check reading those parts can run on."""
-        for record in self._by_kind.get(kind, ()):
-            invalid = self.invalid_parts.get(record.document.file)
-            if not invalid or not any(touches(wrong, part) for wrong in invalid for part in parts):
-                yield record
+        records = self._by_kind.get(kind, [])
+        if not self.invalid_parts:
+            return records
+        return [record for record in records
+                if not any(touches(wrong, part) for wrong in self.invalid_parts.get(record.document.file, ())
+                           for part in parts)]
 
     @cached_property
     def institution_by_id(self) -> dict[str, RecordFile]:
@@ -493,7 +495,7 @@ def reviewed_recently(directory: Checked) -> Iterator[Problem]:
 def partnerships_listed_both_ways(directory: Checked) -> Iterator[Problem]:
     """Requests flow only between institutions that list each other; say where one side is missing."""
     listed: dict[str, set[str]] = defaultdict(set)
-    partnered = list(directory.fit(INSTITUTION, ("id",), ("partners",)))
+    partnered = directory.fit(INSTITUTION, ("id",), ("partners",))
     for record in partnered:
         listed[record.data["id"]].update(p for p in record.data.get("partners", []) if not p.startswith("pod:"))
     for record in partnered:

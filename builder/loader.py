@@ -3,16 +3,19 @@
 Records are read from the parser's event stream, never composed or constructed by PyYAML, so an
 alias is refused before anything could expand it and no tag can build an object. Only a small,
 predictable part of YAML is accepted: mappings with text keys, lists, and scalars that stay text
-unless they are plainly `true`, `false`, `null`, an integer or a decimal. Every value keeps the
-line and column it was written at, so later checks can point at it.
+unless they are plainly `true`, `false`, `null`, an integer or a decimal. Every key and value keeps
+the line and column it was written at, so later checks can point at it; they are kept compactly, in
+the order they were written, and matched to paths only when a problem asks for one.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import Any, Sequence
 
 import yaml
 
@@ -53,25 +56,79 @@ class YamlProblem(Exception):
         self.problem = problem
 
 
+# Positions are kept packed into one number each, line * 2**20 + column (both 0-based): a line of
+# a record is never 2**20 characters long, since the whole file is at most 512 KiB. Numbers, unlike
+# the parser's mark objects, are neither tracked by the cycle collector nor large.
+_COLUMN_BITS = 20
+_COLUMN_MASK = (1 << _COLUMN_BITS) - 1
+
+
+def _position_of(packed: int) -> tuple[int, int]:
+    """1-based line and column of a packed position."""
+    return (packed >> _COLUMN_BITS) + 1, (packed & _COLUMN_MASK) + 1
+
+
+def _size(value: Any) -> int:
+    """How many nodes `value` was written as: itself, and each key and value inside it."""
+    kind = type(value)
+    if kind is not dict and kind is not list:
+        return 1
+    size = 1 + len(value) if kind is dict else 1
+    for item in (value.values() if kind is dict else value):
+        size += _size(item) if type(item) is dict or type(item) is list else 1
+    return size
+
+
+def _key_ordinals(mapping: dict, start: int) -> dict[str, int]:
+    """The place of each key's node of `mapping`, whose own node is at `start`."""
+    ordinals, ordinal = {}, start + 1
+    for key, item in mapping.items():
+        ordinals[key] = ordinal
+        ordinal += 1 + _size(item)
+    return ordinals
+
+
+def _ordinal(data: Any, path: tuple, top_keys: dict[str, int]) -> tuple[int, int]:
+    """The place of the value at `path` among the nodes of `data` in document order (a mapping,
+    then each of its keys followed by that key's value; the order the data was built in), and how
+    many parts of `path` lead to it: fewer than all when the path is not in `data`, in which case
+    it is the place of the nearest parent. A key's node comes just before its value's.
+    `top_keys` are the places of the top-level keys (`_key_ordinals(data, 0)`)."""
+    ordinal, value = 0, data
+    for depth, part in enumerate(path):
+        if type(value) is dict and part in value:
+            ordinal = (top_keys if depth == 0 else _key_ordinals(value, ordinal))[part] + 1
+        elif type(value) is list and type(part) is int and 0 <= part < len(value):
+            ordinal += 1 + sum(_size(item) for item in value[:part])
+        else:
+            return ordinal, depth
+        value = value[part]
+    return ordinal, len(path)
+
+
 @dataclass(frozen=True)
 class Document:
-    """One loaded file: plain JSON-like data plus where each value and key was written."""
+    """One loaded file: plain JSON-like data plus where each value and key was written.
+
+    `marks` holds where every node (mapping, list, key or value) starts, in the order written, as
+    packed positions; a cached document holds them as a list of the same numbers.
+    """
 
     file: str
     data: Any
-    value_positions: dict[tuple, tuple[int, int]] = field(repr=False)
-    key_positions: dict[tuple, tuple[int, int]] = field(repr=False)
+    marks: Sequence = field(default=(), repr=False, compare=False)
+
+    @cached_property
+    def _top_keys(self) -> dict[str, int]:
+        # Worked out once: a record with problems often has several, and most are near the top.
+        return _key_ordinals(self.data, 0) if type(self.data) is dict else {}
 
     def position(self, path: tuple, *, at_key: bool = False) -> tuple[int, int]:
         """Line and column of the value at `path` (or of its key), else of its nearest parent."""
-        parts = tuple(path)
-        if at_key and parts in self.key_positions:
-            return self.key_positions[parts]
-        while parts:
-            if parts in self.value_positions:
-                return self.value_positions[parts]
-            parts = parts[:-1]
-        return self.value_positions.get((), (1, 1))
+        ordinal, found = _ordinal(self.data, tuple(path), self._top_keys)
+        if at_key and path and found == len(path) and type(path[-1]) is str:
+            ordinal -= 1
+        return _position_of(self.marks[ordinal]) if ordinal < len(self.marks) else (1, 1)
 
     def problem(self, path: tuple, code: str, message: str, *, severity: str = "error",
                 at_key: bool = False) -> Problem:
@@ -162,14 +219,22 @@ def _check_text(value: str, file: str, mark, path: tuple) -> None:
         raise _fail(file, mark.line + 1, mark.column + 1, code, message, path)
 
 
-def _scalar_value(event: yaml.ScalarEvent, file: str, path: tuple) -> Any:
+# Plain words YAML reads as something other than text, looked up once per plain scalar.
+_WORDS: dict[str, Any] = {"null": None, "~": None, "": None, "true": True, "false": False}
+_TEXT = object()
+
+
+def _scalar_value(event: yaml.ScalarEvent, file: str, path) -> Any:
+    """The value of a scalar: text unless plainly a null, a boolean or a number.
+
+    `path` is the path to report a problem at, or a function that gives it (worked out only when
+    there is a problem to report)."""
     text = event.value
     if not event.implicit[0]:
         return text
-    if text in _NULLS:
-        return None
-    if text in _BOOLEANS:
-        return _BOOLEANS[text]
+    word = _WORDS.get(text, _TEXT)
+    if word is not _TEXT:
+        return word
     if text[0] not in _NUMBER_START:
         return text
     if _INTEGER.fullmatch(text):
@@ -179,7 +244,8 @@ def _scalar_value(event: yaml.ScalarEvent, file: str, path: tuple) -> Any:
     if _SPECIAL_NUMBER.fullmatch(text):
         mark = event.start_mark
         raise _fail(file, mark.line + 1, mark.column + 1, "yaml-special-number",
-                    f"`{text}` (infinity or not-a-number) is not allowed; write a plain number", path)
+                    f"`{text}` (infinity or not-a-number) is not allowed; write a plain number",
+                    path() if callable(path) else path)
     return text
 
 
@@ -187,18 +253,174 @@ _SCALAR, _MAPPING_START, _SEQUENCE_START = yaml.ScalarEvent, yaml.MappingStartEv
 _MAPPING_END, _SEQUENCE_END = yaml.MappingEndEvent, yaml.SequenceEndEvent
 
 
-def _may_hide_characters(event: yaml.ScalarEvent, value: str) -> bool:
+def _may_hide_characters(event: yaml.ScalarEvent, value: str, escapes: bool) -> bool:
     """Whether `value` needs `_check_text`: the whole file was already searched for forbidden
-    characters, so only the escapes of a double-quoted value can add new ones (or a long one)."""
-    return event.style == '"' or len(value) > MAX_SCALAR_CHARS
+    characters, so only the escapes of a double-quoted value can add new ones (and only in a file
+    with a backslash in it), or it is too long."""
+    return (escapes and event.style == '"') or len(value) > MAX_SCALAR_CHARS
 
 
-@dataclass
-class _Open:
-    container: dict | list
-    path: tuple
-    pending_key: str | None = None
-    key_mark: Any = None
+class _Walk:
+    """The containers open while the events of one file are read, and the marks of every node.
+
+    Paths are not kept as the events go by: the path of the value being read is worked out from
+    the open containers only when a problem needs it, which keeps the common case (a file with
+    no problem) to a few operations per event.
+    """
+
+    def __init__(self, file: str, text: str) -> None:
+        self.file = file
+        self.escapes = "\\" in text
+        self.marks = array("Q")
+        # One entry per open container: the container, its key (or index) in its parent, and for
+        # a mapping the key read last, waiting for its value (None: a key comes next).
+        self.containers: list[dict | list] = []
+        self.places: list = []
+        self.pending: list = []
+        self.root: Any = None
+
+    def container_path(self) -> tuple:
+        """Path of the innermost open container."""
+        return tuple(self.places[1:])
+
+    def next_path(self) -> tuple:
+        """Path the next value will have in the innermost open container."""
+        if not self.containers:
+            return ()
+        top = self.containers[-1]
+        return self.container_path() + ((len(top),) if type(top) is list else (self.pending[-1],))
+
+    def reading_path(self) -> tuple:
+        """Path of what the parser is reading now: a key is reported at its mapping."""
+        if self.containers and type(self.containers[-1]) is dict and self.pending[-1] is None:
+            return self.container_path()
+        return self.next_path()
+
+    def first_key_line(self, key: str) -> int:
+        """Line of `key` in the innermost open mapping, read earlier (all it needs is in the data
+        built so far: every node before the one being read is in place)."""
+        return Document(self.file, self.root, self.marks).position(self.container_path() + (key,),
+                                                                   at_key=True)[0]
+
+    def fail(self, mark, code: str, message: str, path: tuple | None = None) -> YamlProblem:
+        return _fail(self.file, mark.line + 1, mark.column + 1, code, message,
+                     self.container_path() if path is None else path)
+
+
+def _take_key(walk: _Walk, event, mark, mapping: dict) -> None:
+    """`event` is where a key of `mapping` (the innermost open container) should be."""
+    if type(event) is not _SCALAR:
+        raise walk.fail(mark, "yaml-key-not-text", "a key must be a plain name, not a list or mapping")
+    key = _scalar_value(event, walk.file, walk.container_path)
+    if type(key) is not str:
+        raise walk.fail(mark, "yaml-key-not-text",
+                        f"the key `{event.value}` is not text; field names are words such as `name`")
+    if _may_hide_characters(event, key, walk.escapes):
+        _check_text(key, walk.file, mark, walk.container_path())
+    if not key.isidentifier() and _KEY_BREAKS.search(key):
+        # A key is echoed in messages; a line break in it could forge further report lines.
+        raise walk.fail(mark, "yaml-key-not-text", "a field name cannot contain line breaks or tabs; "
+                        "field names are words such as `name`")
+    if key in mapping:
+        raise walk.fail(mark, "yaml-duplicate-key",
+                        f"`{key}` appears twice in the same mapping (first at line "
+                        f"{walk.first_key_line(key)}); keep one of them", walk.container_path() + (key,))
+    walk.pending[-1] = key
+
+
+def _rare_event(walk: _Walk, event, documents: int) -> int:
+    """Stream and document events and aliases; returns the number of documents seen so far."""
+    mark = event.start_mark
+    if isinstance(event, yaml.DocumentStartEvent):
+        documents += 1
+        if documents > 1:
+            raise walk.fail(mark, "yaml-several-documents",
+                            "the file holds more than one YAML document (`---`); keep one record per file", ())
+    if isinstance(event, yaml.AliasEvent):
+        raise walk.fail(mark, "yaml-alias", f"`*{event.anchor}` refers to an anchor; anchors and aliases "
+                        "are not allowed, write the value out in full")
+    return documents
+
+
+def _walk_events(walk: _Walk, events) -> None:
+    """Build the data of `walk` from the parser's events, refusing what records may not hold."""
+    get_event = events.get_event
+    keep_mark = walk.marks.append
+    containers, places, pending = walk.containers, walk.places, walk.pending
+    escapes = walk.escapes
+    documents = 0
+    nodes = 0
+    while True:
+        event = get_event()
+        if event is None:
+            return
+        kind = type(event)
+        # Values and the ends of containers are nearly every event, so they are told apart first
+        # by exact class; the stream and document events and aliases are rare.
+        if kind is _MAPPING_END or kind is _SEQUENCE_END:
+            containers.pop()
+            places.pop()
+            pending.pop()
+            continue
+        if kind is not _SCALAR and kind is not _MAPPING_START and kind is not _SEQUENCE_START:
+            documents = _rare_event(walk, event, documents)
+            continue
+        mark = event.start_mark
+        if event.anchor is not None:
+            raise walk.fail(mark, "yaml-anchor", f"`&{event.anchor}` defines an anchor; anchors and "
+                            "aliases are not allowed, write the value out in full")
+        if event.tag is not None:
+            raise walk.fail(mark, "yaml-tag", f"the tag `{event.tag}` is not allowed; remove it and "
+                            "write a plain value")
+        nodes += 1
+        if nodes > MAX_NODES:
+            raise walk.fail(mark, "yaml-too-many-nodes",
+                            f"the file has more than {MAX_NODES:,} values; a record is much smaller")
+        keep_mark(mark.line << _COLUMN_BITS | mark.column)
+        if containers:
+            top = containers[-1]
+            if type(top) is dict:
+                key = pending[-1]
+                if key is None:
+                    # The usual key, a plain name such as `email`, takes the short way; anything
+                    # else goes through every check of `_take_key`.
+                    if (kind is _SCALAR and event.implicit[0] and (key := event.value).isidentifier()
+                            and key not in _WORDS and key not in top):
+                        pending[-1] = key
+                    else:
+                        _take_key(walk, event, mark, top)
+                    continue
+                place = key
+            else:
+                place = len(top)
+        else:
+            top = place = None
+        if kind is _SCALAR:
+            value = event.value
+            if event.implicit[0]:
+                word = _WORDS.get(value, _TEXT)
+                if word is not _TEXT:
+                    value = word
+                elif value[0] in _NUMBER_START:
+                    value = _scalar_value(event, walk.file, walk.next_path)
+            # `_may_hide_characters`, written out: it is asked of nearly every value.
+            if type(value) is str and ((escapes and event.style == '"') or len(value) > MAX_SCALAR_CHARS):
+                _check_text(value, walk.file, mark, walk.next_path())
+        elif len(containers) >= MAX_DEPTH:
+            raise walk.fail(mark, "yaml-too-deep", f"values are nested more than {MAX_DEPTH} levels deep")
+        else:
+            value = {} if kind is _MAPPING_START else []
+        if top is None:
+            walk.root = value
+        elif type(top) is list:
+            top.append(value)
+        else:
+            top[place] = value
+            pending[-1] = None
+        if kind is not _SCALAR:
+            containers.append(value)
+            places.append(place)
+            pending.append(None)
 
 
 def load(raw: bytes, file: str, *, parser=DEFAULT_PARSER) -> Document:
@@ -208,119 +430,15 @@ def load(raw: bytes, file: str, *, parser=DEFAULT_PARSER) -> Document:
     gives the same results (the tests run both).
     """
     text = _decode(raw, file)
-    values: dict[tuple, tuple[int, int]] = {}
-    keys: dict[tuple, tuple[int, int]] = {}
-    stack: list[_Open] = []
-    root: Any = None
-    documents = 0
-    nodes = 0
-
-    def next_path() -> tuple:
-        """Path the next value will have in the open container."""
-        if not stack:
-            return ()
-        top = stack[-1]
-        if isinstance(top.container, list):
-            return top.path + (len(top.container),)
-        return top.path + (top.pending_key,)
-
-    def take_key(event, mark) -> None:
-        top = stack[-1]
-        if not isinstance(event, yaml.ScalarEvent):
-            raise _fail(file, mark.line + 1, mark.column + 1, "yaml-key-not-text",
-                        "a key must be a plain name, not a list or mapping", top.path)
-        key = _scalar_value(event, file, top.path)
-        if not isinstance(key, str):
-            raise _fail(file, mark.line + 1, mark.column + 1, "yaml-key-not-text",
-                        f"the key `{event.value}` is not text; field names are words such as `name`",
-                        top.path)
-        if _may_hide_characters(event, key):
-            _check_text(key, file, mark, top.path)
-        if not key.isidentifier() and _KEY_BREAKS.search(key):
-            # A key is echoed in messages; a line break in it could forge further report lines.
-            raise _fail(file, mark.line + 1, mark.column + 1, "yaml-key-not-text",
-                        "a field name cannot contain line breaks or tabs; field names are words "
-                        "such as `name`", top.path)
-        if key in top.container:
-            first = keys[top.path + (key,)]
-            raise _fail(file, mark.line + 1, mark.column + 1, "yaml-duplicate-key",
-                        f"`{key}` appears twice in the same mapping (first at line {first[0]}); "
-                        "keep one of them", top.path + (key,))
-        top.pending_key = key
-        keys[top.path + (key,)] = (mark.line + 1, mark.column + 1)
-
-    def current_path() -> tuple:
-        """Path of what the parser is reading now: a key is reported at its mapping."""
-        if stack and isinstance(stack[-1].container, dict) and stack[-1].pending_key is None:
-            return stack[-1].path
-        return next_path()
-
+    walk = _Walk(file, text)
     events = parser(text)
     try:
-        while events.check_event():
-            event = events.get_event()
-            mark = event.start_mark
-            kind = type(event)
-            # Values and the ends of containers are nearly every event, so they are told apart
-            # first by exact class; the stream and document events and aliases are rare.
-            if kind is _MAPPING_END or kind is _SEQUENCE_END:
-                stack.pop()
-                continue
-            where = stack[-1].path if stack else ()
-            if kind is not _SCALAR and kind is not _MAPPING_START and kind is not _SEQUENCE_START:
-                if isinstance(event, yaml.DocumentStartEvent):
-                    documents += 1
-                    if documents > 1:
-                        raise _fail(file, mark.line + 1, mark.column + 1, "yaml-several-documents",
-                                    "the file holds more than one YAML document (`---`); "
-                                    "keep one record per file")
-                if isinstance(event, yaml.AliasEvent):
-                    raise _fail(file, mark.line + 1, mark.column + 1, "yaml-alias",
-                                f"`*{event.anchor}` refers to an anchor; anchors and aliases are not "
-                                "allowed, write the value out in full", where)
-                continue   # stream start and end, document start and end
-            if event.anchor is not None:
-                raise _fail(file, mark.line + 1, mark.column + 1, "yaml-anchor",
-                            f"`&{event.anchor}` defines an anchor; anchors and aliases are not "
-                            "allowed, write the value out in full", where)
-            if event.tag is not None:
-                raise _fail(file, mark.line + 1, mark.column + 1, "yaml-tag",
-                            f"the tag `{event.tag}` is not allowed; remove it and write a plain value",
-                            where)
-            nodes += 1
-            if nodes > MAX_NODES:
-                raise _fail(file, mark.line + 1, mark.column + 1, "yaml-too-many-nodes",
-                            f"the file has more than {MAX_NODES:,} values; a record is much smaller",
-                            where)
-            top = stack[-1] if stack else None
-            if top is not None and top.pending_key is None and type(top.container) is dict:
-                take_key(event, mark)
-                continue
-            path = next_path()
-            values[path] = (mark.line + 1, mark.column + 1)
-            if kind is _SCALAR:
-                value = _scalar_value(event, file, path)
-                if type(value) is str and _may_hide_characters(event, value):
-                    _check_text(value, file, mark, path)
-            elif len(stack) >= MAX_DEPTH:
-                raise _fail(file, mark.line + 1, mark.column + 1, "yaml-too-deep",
-                            f"values are nested more than {MAX_DEPTH} levels deep", where)
-            else:
-                value = {} if kind is _MAPPING_START else []
-            if top is None:
-                root = value
-            elif type(top.container) is list:
-                top.container.append(value)
-            else:
-                top.container[top.pending_key] = value
-                top.pending_key = None
-            if kind is not _SCALAR:
-                stack.append(_Open(value, path))
+        _walk_events(walk, events)
     except yaml.MarkedYAMLError as err:
         if err.problem == "found invalid Unicode character escape code" and err.problem_mark:
             start = err.context_mark or err.problem_mark
             raise _escape_problem(text, file, err.problem_mark.line + 1, err.problem_mark.column + 1,
-                                  current_path(), (start.line + 1, start.column + 1)) from None
+                                  walk.reading_path(), (start.line + 1, start.column + 1)) from None
         mark = err.problem_mark or err.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = err.problem or "the file is not valid YAML"
@@ -333,18 +451,18 @@ def load(raw: bytes, file: str, *, parser=DEFAULT_PARSER) -> Document:
     except ValueError:
         # Only the pure-Python scanner gets here: `chr()` of an escape beyond U+10FFFF.
         mark = events.get_mark()
-        raise _escape_problem(text, file, mark.line + 1, mark.column + 1, current_path(),
+        raise _escape_problem(text, file, mark.line + 1, mark.column + 1, walk.reading_path(),
                               (mark.line + 1, mark.column + 1)) from None
     finally:
         events.dispose()
 
+    root = walk.root
     if root is None:
         raise _fail(file, 1, 1, "yaml-empty",
                     "the file is empty; a record is a mapping of fields such as `id: ...`")
     if not isinstance(root, dict):
-        line, column = values.get((), (1, 1))
+        line, column = _position_of(walk.marks[0])
         raise _fail(file, line, column, "yaml-not-a-mapping",
                     "the file must hold a mapping of fields (`id: ...`, `name: ...`), "
                     f"not a {'list' if isinstance(root, list) else 'single value'}")
-    return Document(file, root, values, keys)
-
+    return Document(file, root, walk.marks)

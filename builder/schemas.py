@@ -12,14 +12,16 @@ import functools
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import jsonschema_rs
 
 from .loader import Document
 from .messages import say
 from .problems import Problem
+
+if TYPE_CHECKING:
+    import jsonschema
 
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 SCHEMA_FILES = {
@@ -36,6 +38,9 @@ def schema(kind: str) -> dict:
 
 @cache
 def _detailed_validator(kind: str) -> jsonschema.Draft202012Validator:
+    # Imported only when a record is invalid: it is most of rsdir's start-up time otherwise.
+    import jsonschema
+
     return jsonschema.Draft202012Validator(schema(kind))
 
 
@@ -83,9 +88,11 @@ def invalid_parts(kind: str, data: Any) -> tuple[tuple, ...]:
 
 def _leaf_errors(validator: jsonschema.Draft202012Validator, data: Any):
     """The errors worth showing: for `anyOf`/`oneOf`, the best of the alternatives' errors."""
+    from jsonschema.exceptions import best_match
+
     for error in validator.iter_errors(data):
         if error.context:
-            yield jsonschema.exceptions.best_match(error.context)
+            yield best_match(error.context)
         elif error.validator not in ("if", "allOf"):
             yield error
 

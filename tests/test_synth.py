@@ -27,3 +27,13 @@ def test_same_seed_gives_the_same_files(tmp_path: Path):
     generate(tmp_path / "first", 120, seed=3)
     generate(tmp_path / "second", 120, seed=3)
     assert tree_bytes(tmp_path / "first") == tree_bytes(tmp_path / "second")
+
+
+def test_small_profiles_validate_and_stay_small(tmp_path: Path):
+    generate(tmp_path / "records", 300, seed=3, shape="small")
+    result = validate_directory(tmp_path / "records", TODAY)
+    assert result.errors == []
+    sizes = [path.stat().st_size for path in (tmp_path / "records" / "institutions").glob("*/*.yaml")]
+    assert len(sizes) == 300
+    assert 800 <= min(sizes) and max(sizes) <= 2048
+    assert 1000 <= sum(sizes) / len(sizes) <= 1500
