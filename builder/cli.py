@@ -372,17 +372,24 @@ def partners(institution: str | None, other: str | None, whole_graph: bool, reco
 @records_option
 @format_option("text", "json")
 @on_option
+@click.option("--iso18626", "iso18626_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
+              help="Also write, for each accepted request sent over ISO 18626 (Alma, ISO 18626 or ILLiad), "
+                   "the ISO 18626 request message as DIR/<request id>.xml.")
 def check(request_files: tuple[Path, ...], records_dir: Path, output_format: str,
-          on_date: dt.date | None) -> None:
+          on_date: dt.date | None, iso18626_dir: Path | None) -> None:
     """The decision for each REQUEST file: accept, unfilled or retry, with the reason.
 
-    A request's own `date` wins over --on and today. Exit status: 0 all accepted, 1 any not
-    accepted, 2 any request file unreadable, invalid or naming an unknown library (the other
-    files are still answered).
+    A request's own `date` wins over --on and today. With --iso18626 DIR, each accepted request
+    whose channel speaks ISO 18626 is also written as the message the borrower would send; stderr
+    says why for one that cannot be (a library without an ISO 18626 symbol, for example). Exit
+    status: 0 all accepted, 1 any not accepted, 2 any request file unreadable, invalid or naming
+    an unknown library (the other files are still answered).
     """
     from .decide import decide
     from .requests import RequestError, load_request, resolve_parties
 
+    if iso18626_dir is not None:
+        _require_writable_folder(iso18626_dir)
     directory = answering_directory(records_dir, on_date)
     decisions, problems = [], []
     for path in request_files:
@@ -395,6 +402,8 @@ def check(request_files: tuple[Path, ...], records_dir: Path, output_format: str
                 click.echo(problem.as_text(), err=True)
             continue
         decisions.append(decide(directory, request, borrower, lender, today(on_date)))
+    if iso18626_dir is not None:
+        write_iso18626_messages(decisions, iso18626_dir)
     if output_format == "json":
         document = {"results": [decision.as_json() for decision in decisions]}
         if problems:
@@ -410,6 +419,47 @@ def check(request_files: tuple[Path, ...], records_dir: Path, output_format: str
     if problems:
         sys.exit(EXIT_USAGE)
     sys.exit(EXIT_OK if all(decision.accepted for decision in decisions) else EXIT_FAILED)
+
+
+def _require_writable_folder(folder: Path) -> None:
+    """Create the output folder before any request is answered, so a folder that cannot be used
+    stops the command (exit 2) before anything is written."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise usage_error(say("iso18626.folder-unusable", folder=display_path(folder),
+                              reason=err.strerror or err)) from None
+
+
+def write_iso18626_messages(decisions: list, folder: Path) -> None:
+    """Write the ISO 18626 message of each accepted ISO 18626 request as `<request id>.xml`; on
+    stderr, one line for each that cannot be written and why, then how many were.
+
+    Each file is written beside its final name and then renamed, so a file is never half written.
+    """
+    from .exports.iso18626 import NotSendable, message_file_name, request_message, sends_iso18626
+
+    written: dict[str, str] = {}
+    for decision in decisions:
+        if not sends_iso18626(decision):
+            continue
+        request = decision.request
+        try:
+            name = message_file_name(request.id)
+            if name in written:
+                raise NotSendable(say("iso18626.duplicate-id", file=display_path(folder / name)))
+            content = request_message(decision)
+            partial = folder / f".{name}.partial"
+            partial.write_bytes(content)
+            partial.replace(folder / name)
+        except NotSendable as err:
+            click.echo(f"rsdir: {say('iso18626.not-written', file=request.file, id=request.id, reason=err)}", err=True)
+            continue
+        except OSError as err:
+            raise usage_error(say("iso18626.folder-unusable", folder=display_path(folder),
+                                  reason=err.strerror or err)) from None
+        written[name] = request.file
+    click.echo(f"rsdir: {say('iso18626.written', folder=display_path(folder), count=len(written))}", err=True)
 
 
 @main.command(short_help="Every lender that would accept REQUEST, best first.")

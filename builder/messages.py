@@ -93,6 +93,17 @@ MESSAGES: dict[str, str] = {
                               "lenders)",
     "request.same-library": "borrower and lender are both {library}; a library does not request from itself",
     "cli.on-not-a-date": "`{value}` is not a date; write YYYY-MM-DD",
+    # --- ISO 18626 request messages (exports/iso18626.py, `rsdir check --iso18626`) ------------
+    "iso18626.no-symbol": "{library} has no ISO 18626 agency symbol: none of its ISO 18626 or ILLiad channels "
+                          "has a `symbol`, and its identifiers have no ISIL or OCLC symbol; add one to its profile",
+    "iso18626.not-xml-text": "the {field} holds the character U+{code}, which XML cannot carry; remove it",
+    "iso18626.bad-file-name": "its id `{id}` cannot be a file name (it holds `/` or `\\`, or is `.` or `..`); "
+                              "give the request another id",
+    "iso18626.duplicate-id": "an earlier request of this run has the same id and was written as {file}; give "
+                             "each request its own id",
+    "iso18626.not-written": "{file}: request {id}: no ISO 18626 message written: {reason}",
+    "iso18626.written": "ISO 18626 request messages written into {folder}: {count}",
+    "iso18626.folder-unusable": "cannot write ISO 18626 messages into {folder}: {reason}; choose another folder",
     "partners.same-library": "`{institution}` and `{other}` are both {library}; give a different library as "
                              "OTHER, or leave it out to see all of its partnerships",
     # --- a value against its JSON Schema (schemas.py) -----------------------------------------

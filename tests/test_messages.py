@@ -37,7 +37,7 @@ def test_every_message_the_code_names_is_in_the_table():
             if id(node) in pieces:
                 continue
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and re.fullmatch(
-                    r"(refusal|accept|rule|list|reference|request|partners|schema|cli)\.[a-z-]+", node.value):
+                    r"(refusal|accept|rule|list|reference|request|partners|schema|cli|iso18626)\.[a-z-]+", node.value):
                 named.add(node.value)
     assert named and named <= set(MESSAGES), sorted(named - set(MESSAGES))
     # Keys put together from a service or a fee: every combination exists.
