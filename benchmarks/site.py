@@ -17,6 +17,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -31,7 +32,8 @@ sys.path.insert(0, str(HERE))
 from synth import generate  # noqa: E402
 
 from builder.site import pages as site  # noqa: E402
-from builder.site.hook import load_schemas  # noqa: E402
+from builder.site import maps  # noqa: E402
+from builder.site.hook import load_schemas, load_world  # noqa: E402
 from builder.model import Directory  # noqa: E402
 from builder.validate import validate_directory  # noqa: E402
 
@@ -56,7 +58,7 @@ def bare_mkdocs_project(records: Path, folder: Path) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(ROOT / "site_src", docs, ignore=shutil.ignore_patterns("examples"))
     validation = validate_directory(records, dt.date.today())
-    pages = site.build_pages(Directory.from_records(validation.valid), load_schemas(ROOT))
+    pages = site.build_pages(Directory.from_records(validation.valid), load_schemas(ROOT), world=load_world(ROOT))
     for path, page in pages.items():
         target = docs / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -69,6 +71,14 @@ def bare_mkdocs_project(records: Path, folder: Path) -> Path:
 
 def size(path: Path) -> int:
     return path.stat().st_size if path.is_file() else 0
+
+
+def map_bytes_per_institution(built: Path, n: int) -> int:
+    """What the maps add to the site per institution: the map on each institution page (its
+    figure, caption included) and the shared file of country shapes, spread over all of them."""
+    figures = sum(len(figure) for page in built.glob("institutions/*/index.html")
+                  for figure in re.findall(rb'<figure class="rsd-map">.*?</figure>', page.read_bytes(), re.DOTALL))
+    return round((figures + size(built / maps.SPRITE_PATH)) / n)
 
 
 def measure(n: int, out: Path) -> dict:
@@ -93,6 +103,7 @@ def measure(n: int, out: Path) -> dict:
         "feed_directory_json_mb": round(size(built / "feed" / "v1" / "directory.json") / 2**20, 2),
         "directory_index_mb": round(size(built / "assets" / "directory-index.json") / 2**20, 2),
         "pages": sum(1 for _ in built.rglob("index.html")),
+        "map_bytes_per_institution": map_bytes_per_institution(built, n),
     }
 
 

@@ -106,7 +106,7 @@ def test_two_builds_of_one_commit_are_byte_identical(tmp_path):
     assert build(records, tmp_path / "first").exit_code == 0
     assert build(records, tmp_path / "second").exit_code == 0
     first, second = digests(tmp_path / "first"), digests(tmp_path / "second")
-    assert "sitemap.xml.gz" in first and "search/search_index.json" in first
+    assert "sitemap.xml.gz" in first and "search/search_index.json" in first and "assets/world.svg" in first
     assert first == second
     assert os.environ.get("SOURCE_DATE_EPOCH") == epoch_before   # the build does not leak its date
 

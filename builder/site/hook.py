@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from builder.exports import feed
-from builder.site import directory_index, engine, pages, vendor
+from builder.site import directory_index, engine, maps, pages, vendor
 from builder.history import History, HistoryError, read_history
 from builder.model import Directory
 from builder.validate import validate_directory
@@ -40,6 +40,7 @@ class _State:
     finished: dict[str, str] = {}       # generated pages' HTML between two events of one page
     last_updated: str = ""
     vendor: dict[str, bytes] = {}       # npm libraries the pages load, by their path in the site
+    world: maps.WorldMap | None = None  # the country shapes the pages' maps draw
 
 
 _state = _State()
@@ -74,11 +75,22 @@ def build_directory(folder: Path, today: dt.date) -> Directory:
     return Directory.from_records(validation.valid)
 
 
+def load_world(project: Path) -> maps.WorldMap:
+    """The country shapes from the npm package the lock file pins (read here, never shipped)."""
+    atlas, version = vendor.package_file(project, maps.ATLAS_PACKAGE, maps.ATLAS_FILE)
+    try:
+        return maps.world_map(json.loads(atlas), version)
+    except (ValueError, maps.AtlasError) as err:
+        raise vendor.VendorMissing(f"`{maps.ATLAS_PACKAGE}/{maps.ATLAS_FILE}` cannot be read as the map's "
+                                   f"country shapes ({err}); reinstall it with `npm ci`") from None
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     folder = records_dir(config)
-    # Checked first: a missing library should not cost a whole build before it is reported.
+    # Checked first: a missing package should not cost a whole build before it is reported.
     try:
         _state.vendor = vendor.vendor_files(project_root(config))
+        _state.world = load_world(project_root(config))
     except vendor.VendorMissing as err:
         raise PluginError(str(err)) from None
     try:
@@ -95,7 +107,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # mkdocs dates the sitemap and the gzip header of sitemap.xml.gz with SOURCE_DATE_EPOCH;
     # pinning it to the history's date is what makes two builds of one commit byte-identical.
     os.environ["SOURCE_DATE_EPOCH"] = str(int(history.generated_at.timestamp()))
-    generated = pages.build_pages(directory, load_schemas(project_root(config)), today=build_day)
+    generated = pages.build_pages(directory, load_schemas(project_root(config)), today=build_day, world=_state.world)
     # Looked up once: mkdocs rebuilds its path index after every append, so asking it per page
     # would make adding 10,000 pages quadratic.
     hand_written = {file.src_uri for file in files}
@@ -126,7 +138,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         _state.finished[source] = markdown
         return ""
     if source == "index.md" and SUMMARY_MARKER in markdown and _state.directory is not None:
-        summary = pages.home_summary(_state.directory, _state.last_updated)
+        summary = pages.home_summary(_state.directory, _state.last_updated, _state.world)
         markdown = markdown.replace(SUMMARY_MARKER, f"\n\n{summary}\n\n")
     return markdown
 
@@ -150,7 +162,7 @@ def output_path(site_dir: Path, relative: str) -> Path:
 def extra_files(directory: Directory, history: History, site_url: str) -> dict[str, bytes]:
     """The files built beside the pages: the feed (with the published schemas), the index the
     directory page searches in the browser, the sentences of the engine that answers requests
-    in the browser and the npm libraries the pages load."""
+    in the browser, the npm libraries the pages load and the country shapes their maps draw."""
     try:
         produced = feed.build_feed(directory, history, site_url)
     except ValueError as err:
@@ -158,6 +170,8 @@ def extra_files(directory: Directory, history: History, site_url: str) -> dict[s
     produced["assets/directory-index.json"] = directory_index.directory_index(directory)
     produced[engine.MESSAGES_FILE] = engine.messages_file()
     produced.update(_state.vendor)
+    if _state.world is not None:
+        produced[maps.SPRITE_PATH] = maps.world_svg(_state.world)
     return produced
 
 

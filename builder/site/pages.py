@@ -27,6 +27,8 @@ from ..money import format_money
 from ..schemas import schema
 from ..wording import country_name, countries_in_words, join_words, requests_in_words
 from ..model import CHANNEL_FAMILY, FAMILY_NAMES, Directory, Institution, Pod
+from . import maps
+from .maps import WorldMap
 
 ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 COUNTRY_PATTERN = re.compile(r"[A-Z]{2}")
@@ -218,12 +220,15 @@ def _environment() -> jinja2.Environment:
     environment.filters["mailto_url"] = mailto_url
     environment.filters["country_name"] = country_name
     environment.filters["money"] = format_money
+    environment.filters["coordinate"] = maps.coordinate
     environment.globals.update(
         link=link, institution_path=institution_path, pod_path=pod_path, country_path=country_path,
         channel_labels=CHANNEL_LABELS, role_labels=ROLE_LABELS, family_names=FAMILY_NAMES,
         channel_family=CHANNEL_FAMILY, rule_in_words=rule_in_words, paragraphs=paragraphs,
         lends_to_in_words=lends_to_in_words, services_of=services_of,
         fee_in_words=fee_in_words, exchange_in_words=exchange_in_words, COUNTRIES_PATH=COUNTRIES_PATH,
+        countries_in_words=countries_in_words, sprite_path=maps.SPRITE_PATH,
+        natural_earth_edition=maps.NATURAL_EARTH_EDITION, atlas_package=maps.ATLAS_PACKAGE,
     )
     return environment
 
@@ -242,8 +247,10 @@ def _names(directory: Directory, ids: Iterable[str]) -> list[tuple[str, str]]:
     return [(i, directory.institutions[i].name) for i in ids if i in directory.institutions]
 
 
-def institution_page(directory: Directory, institution: Institution, today: dt.date | None = None) -> GeneratedPage:
-    """`today` (the build's date) drops closures already over from the summary at the top."""
+def institution_page(directory: Directory, institution: Institution, today: dt.date | None = None,
+                     world: WorldMap | None = None) -> GeneratedPage:
+    """`today` (the build's date) drops closures already over from the summary at the top; with
+    `world`, the page maps the countries the institution lends to."""
     here = institution_path(institution.id)
     lending = institution.lending
     confirmed = directory.confirmed_pods.get(institution.id, frozenset())
@@ -259,6 +266,7 @@ def institution_page(directory: Directory, institution: Institution, today: dt.d
         waiting_on_us=_names(directory, directory.waiting_on_us(institution.id)),
         feed_json=f"feed/v1/institutions/{checked_id(institution.id)}.json",
         alma_json=f"feed/v1/alma/{checked_id(institution.id)}.json",
+        lends_to_map=maps.lends_to_figure(world, institution.terms.lends_to_codes) if world and institution.terms else None,
     )
     return GeneratedPage(institution.name, body)
 
@@ -288,10 +296,11 @@ def _by_country(directory: Directory) -> dict[str, list[Institution]]:
     return {code: grouped[code] for code in sorted(grouped, key=lambda c: (country_name(c), c))}
 
 
-def country_page(code: str, institutions: list[Institution]) -> GeneratedPage:
+def country_page(code: str, institutions: list[Institution], world: WorldMap | None = None) -> GeneratedPage:
     here = country_path(code)
     ordered = sorted(institutions, key=lambda i: (i.name.casefold(), i.id))
-    body = _render("country.html.j2", here=here, code=code, country=country_name(code), institutions=ordered)
+    body = _render("country.html.j2", here=here, code=code, country=country_name(code), institutions=ordered,
+                   country_map=maps.country_figure(world, code) if world else None)
     return GeneratedPage(f"Libraries in {country_name(code)}", body)
 
 
@@ -302,8 +311,9 @@ def countries_page(by_country: Mapping[str, list[Institution]]) -> GeneratedPage
     return GeneratedPage("Institutions by country", body)
 
 
-def home_summary(directory: Directory, last_updated: str) -> str:
-    """The numbers on the home page: institutions by country and by service, and the last change."""
+def home_summary(directory: Directory, last_updated: str, world: WorldMap | None = None) -> str:
+    """The numbers on the home page: institutions by country and by service, and the last change;
+    with `world`, a map of the institutions by country."""
     by_country = _by_country(directory)
     active = [i for i in directory.institutions.values() if i.active]
     services = Counter(service for institution in active for service in services_of(institution))
@@ -315,6 +325,9 @@ def home_summary(directory: Directory, last_updated: str) -> str:
         loan=services["loan"], copy=services["copy"],
         borrowing=sum(1 for i in active if i.borrowing_enabled),
         methods=[(CHANNEL_LABELS[m], methods[m]) for m in CHANNEL_LABELS if methods[m]],
+        countries_map=maps.count_figure(world, {code: len(members) for code, members in by_country.items()})
+        if world else None,
+        world=world,
     )
 
 
@@ -396,17 +409,18 @@ def reference_page(schemas: Mapping[str, Mapping]) -> GeneratedPage:
 
 
 def build_pages(directory: Directory, schemas: Mapping[str, Mapping] | None = None,
-                today: dt.date | None = None) -> dict[str, GeneratedPage]:
+                today: dt.date | None = None, world: WorldMap | None = None) -> dict[str, GeneratedPage]:
     """Every generated page of the site, keyed by its path under the docs folder, in sorted order.
-    `today` is the build's date (from the records' history, so a rebuild stays identical)."""
+    `today` is the build's date (from the records' history, so a rebuild stays identical); with
+    `world`, the pages have maps."""
     pages: dict[str, GeneratedPage] = {}
     for institution in directory.institutions.values():
-        pages[institution_path(institution.id)] = institution_page(directory, institution, today)
+        pages[institution_path(institution.id)] = institution_page(directory, institution, today, world)
     for pod in directory.pods.values():
         pages[pod_path(pod.id)] = pod_page(directory, pod)
     by_country = _by_country(directory)
     for code, members in by_country.items():
-        pages[country_path(code)] = country_page(code, members)
+        pages[country_path(code)] = country_page(code, members, world)
     pages[COUNTRIES_PATH] = countries_page(by_country)
     if schemas:
         pages[REFERENCE_PATH] = reference_page(schemas)

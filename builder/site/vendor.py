@@ -1,9 +1,10 @@
-"""JavaScript libraries from npm that the site ships, copied from `node_modules/` into the built site.
+"""Packages from npm that the build uses: JavaScript libraries the site ships, copied from
+`node_modules/` into the built site, and data the build reads (the map's country shapes).
 
 The site loads nothing from another host: each library named here is installed by the set-up
 (`npm ci`, pinned by `package-lock.json`) and copied, with its licence, under `assets/vendor/<name>/`.
-The build refuses to go on when a library is missing or is not the version the lock file pins, so
-a site is never published with a library other than the one the project tested.
+The build refuses to go on when a package is missing or is not the version the lock file pins, so
+a site is never published with a library or data other than the ones the project tested.
 """
 
 from __future__ import annotations
@@ -43,18 +44,34 @@ def _files_under(path: Path) -> list[Path]:
     return sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
 
 
+def installed_package(project: Path, package: str) -> tuple[Path, str]:
+    """The folder of an npm package and its version, once checked against the lock file's pin."""
+    pinned = _pinned_versions(project).get(package)
+    folder = project / "node_modules" / package
+    installed = _installed_version(folder)
+    if installed is None or installed != pinned:
+        found = f"version {installed} is installed" if installed else "it is not installed"
+        raise VendorMissing(
+            f"the site needs the npm package `{package}` {pinned or '(not in package-lock.json)'}, "
+            f"but {found}; run `make` (or `npm ci`) in {project} first")
+    return folder, installed
+
+
+def package_file(project: Path, package: str, part: str) -> tuple[bytes, str]:
+    """One file of an installed npm package (checked as `installed_package` does) and the
+    package's version."""
+    folder, version = installed_package(project, package)
+    try:
+        return (folder / part).read_bytes(), version
+    except OSError:
+        raise VendorMissing(f"`{package}` has no `{part}`; reinstall it with `npm ci`") from None
+
+
 def vendor_files(project: Path) -> dict[str, bytes]:
     """Every shipped file by its path in the site (`assets/vendor/yaml/browser/dist/index.js`)."""
-    pinned = _pinned_versions(project)
     files: dict[str, bytes] = {}
     for package, parts in SHIPPED.items():
-        folder = project / "node_modules" / package
-        installed = _installed_version(folder)
-        if installed is None or installed != pinned.get(package):
-            found = f"version {installed} is installed" if installed else "it is not installed"
-            raise VendorMissing(
-                f"the site needs the npm package `{package}` {pinned.get(package, '(not in package-lock.json)')}, "
-                f"but {found}; run `make` (or `npm ci`) in {project} first")
+        folder, _ = installed_package(project, package)
         for part in parts:
             source = folder / part
             if not source.exists():
