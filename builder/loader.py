@@ -270,6 +270,7 @@ class _Walk:
 
     def __init__(self, file: str, text: str) -> None:
         self.file = file
+        self.text = text
         self.escapes = "\\" in text
         self.marks = array("Q")
         # One entry per open container: the container, its key (or index) in its parent, and for
@@ -278,6 +279,11 @@ class _Walk:
         self.places: list = []
         self.pending: list = []
         self.root: Any = None
+        # Whether a quoted value or a flow collection (`[...]`, `{...}`) spans lines; only then can
+        # their continuation lines be indented too little (see `_layout_problem`).
+        self.spans_lines = False
+        self.flow_depth = 0        # number of open containers when the outermost flow collection opened
+        self.flow_line = 0
 
     def container_path(self) -> tuple:
         """Path of the innermost open container."""
@@ -336,10 +342,130 @@ def _rare_event(walk: _Walk, event, documents: int) -> int:
         if documents > 1:
             raise walk.fail(mark, "yaml-several-documents",
                             "the file holds more than one YAML document (`---`); keep one record per file", ())
+        if event.version is not None or event.tags:
+            # `%YAML 1.1` makes YAML 1.1 readers take `yes` and `0755` for other values; `%TAG`
+            # only serves tags, which records do not use.
+            raise walk.fail(_directive_mark(walk), "yaml-directive",
+                            "a `%YAML` or `%TAG` directive is not allowed; delete the line that starts "
+                            "with `%` (and the `---` below it)", ())
     if isinstance(event, yaml.AliasEvent):
         raise walk.fail(mark, "yaml-alias", f"`*{event.anchor}` refers to an anchor; anchors and aliases "
                         "are not allowed, write the value out in full")
     return documents
+
+
+_QUOTED = frozenset("\"'")
+_FLOW_OPEN = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)
+_FLOW_CLOSE = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)
+_BLOCK_OPEN = (yaml.BlockSequenceStartToken, yaml.BlockMappingStartToken)
+# Text where another YAML reader could see what libyaml does not (see `_layout_problem`): a `#`
+# right after something that is not a space, or a `?` that could start a flow key.
+_LAYOUT_SUSPECT = re.compile(r"[^\s]#|\?")
+_LINE_BREAK = re.compile("\r\n|\r|\n")
+
+
+_DIRECTIVE = re.compile(r"^%", re.MULTILINE)
+
+
+def _directive_mark(walk: _Walk):
+    """Where the first directive (a line starting with `%`) is."""
+    found = _DIRECTIVE.search(walk.text)
+    line = walk.text.count("\n", 0, found.start()) if found else 0
+    return yaml.Mark(walk.file, 0, line, 0, None, None)
+
+
+_COMMENT_TOUCHING = ("a comment needs a space before its `#`: without one, YAML readers disagree on "
+                     "where the value ends; put a space before the `#`")
+
+
+def _comment_touches(text: str, mark, lines: list[str] | None = None) -> bool:
+    """Whether a `#` stands at `mark` right after something other than a space or a tab."""
+    lines = lines if lines is not None else _LINE_BREAK.split(text)
+    source = lines[mark.line] if mark.line < len(lines) else ""
+    return (0 < mark.column < len(source) and source[mark.column] == "#"
+            and source[mark.column - 1] not in " \t")
+
+
+def _layout_problem(text: str, parser, file: str) -> YamlProblem | None:
+    """What libyaml reads in its own way where the YAML 1.2 specification says otherwise, so that
+    the editor's YAML, GitHub's preview or a feed consumer could read the record differently:
+
+    - a comment must follow a space: `"text"# note`, `'text'# note`, `|# note`, `[a]# note` and
+      `a,# note` are errors in YAML 1.2, which libyaml reads as a value and a comment;
+    - `?` right before a word in a flow collection (`{?name: x}`, `[?x]`) is the first letter
+      of the text `?name`, which libyaml takes for the sign of an explicit key;
+    - the lines of a flow collection or a quoted value must be indented more than the field that
+      holds it, which libyaml does not ask for.
+
+    Read from the parser's tokens, a second pass made only for the rare file that could have one.
+    """
+    lines = _LINE_BREAK.split(text)
+    scanner = parser(text)
+    indents: list[int] = []        # columns of the open block mappings and lists
+    flow_depth, flow_start = 0, None
+
+    def char_at(line: int, column: int) -> str:
+        source = lines[line] if line < len(lines) else ""
+        return source[column] if column < len(source) else ""
+
+    def fail(line: int, column: int, code: str, message: str) -> YamlProblem:
+        return _fail(file, line + 1, column + 1, code, message)
+
+    def touching(mark) -> YamlProblem | None:
+        if _comment_touches(text, mark, lines):
+            return fail(mark.line, mark.column, "yaml-comment-touching", _COMMENT_TOUCHING)
+        return None
+
+    def underindented(first, last) -> YamlProblem | None:
+        """The first line after `first` up to `last` indented no more than the holding field."""
+        least = indents[-1] + 1 if indents else 0
+        for line in range(first.line + 1, last.line + 1):
+            source = lines[line] if line < len(lines) else ""
+            if source.strip(" \t") and len(source) - len(source.lstrip(" ")) < least:
+                return fail(line, 0, "yaml-continuation-indent",
+                            f"this line continues a value that started on line {first.line + 1}, so it "
+                            f"must be indented by at least {least} space{'s' if least != 1 else ''} "
+                            "(more than the field it belongs to); indent it")
+        return None
+
+    try:
+        while (token := scanner.get_token()) is not None:
+            kind = type(token)
+            problem = None
+            if kind in _BLOCK_OPEN:
+                indents.append(token.start_mark.column)
+            elif kind is yaml.BlockEndToken:
+                indents.pop()
+            elif kind in _FLOW_OPEN:
+                flow_depth += 1
+                flow_start = flow_start if flow_depth > 1 else token.start_mark
+                problem = touching(token.end_mark)
+            elif kind in _FLOW_CLOSE:
+                flow_depth -= 1
+                problem = touching(token.end_mark) or (
+                    underindented(flow_start, token.start_mark) if flow_depth == 0 else None)
+            elif kind is yaml.FlowEntryToken:
+                problem = touching(token.end_mark)
+            elif kind is yaml.KeyToken and flow_depth:
+                mark = token.start_mark
+                if char_at(mark.line, mark.column) == "?" and char_at(mark.line, mark.column + 1) not in " \t":
+                    problem = fail(mark.line, mark.column, "yaml-flow-key",
+                                   "`?` right before a word is read as an explicit-key sign by some YAML "
+                                   "readers and as part of the text by others; put the text in quotes "
+                                   "(`\"?...\"`) or a space after the `?`")
+            elif kind is yaml.ScalarToken and token.style in _QUOTED:
+                problem = touching(token.end_mark) or (
+                    underindented(token.start_mark, token.end_mark) if flow_depth == 0 else None)
+            elif kind is yaml.ScalarToken and token.style in ("|", ">"):
+                mark = token.start_mark
+                header = lines[mark.line][mark.column + 1:] if mark.line < len(lines) else ""
+                column = mark.column + 1 + len(header) - len(header.lstrip("+-0123456789"))
+                problem = touching(yaml.Mark(file, 0, mark.line, column, None, None))
+            if problem is not None:
+                return problem
+    finally:
+        scanner.dispose()
+    return None
 
 
 def _walk_events(walk: _Walk, events) -> None:
@@ -358,6 +484,10 @@ def _walk_events(walk: _Walk, events) -> None:
         # Values and the ends of containers are nearly every event, so they are told apart first
         # by exact class; the stream and document events and aliases are rare.
         if kind is _MAPPING_END or kind is _SEQUENCE_END:
+            if walk.flow_depth == len(containers):
+                walk.flow_depth = 0
+                if event.start_mark.line != walk.flow_line:
+                    walk.spans_lines = True
             containers.pop()
             places.pop()
             pending.pop()
@@ -397,6 +527,8 @@ def _walk_events(walk: _Walk, events) -> None:
             top = place = None
         if kind is _SCALAR:
             value = event.value
+            if event.style in _QUOTED and event.end_mark.line != mark.line:
+                walk.spans_lines = True
             if event.implicit[0]:
                 word = _WORDS.get(value, _TEXT)
                 if word is not _TEXT:
@@ -410,6 +542,8 @@ def _walk_events(walk: _Walk, events) -> None:
             raise walk.fail(mark, "yaml-too-deep", f"values are nested more than {MAX_DEPTH} levels deep")
         else:
             value = {} if kind is _MAPPING_START else []
+            if event.flow_style and not walk.flow_depth:
+                walk.flow_depth, walk.flow_line = len(containers) + 1, mark.line
         if top is None:
             walk.root = value
         elif type(top) is list:
@@ -434,7 +568,16 @@ def load(raw: bytes, file: str, *, parser=DEFAULT_PARSER) -> Document:
     events = parser(text)
     try:
         _walk_events(walk, events)
+        if walk.spans_lines or _LAYOUT_SUSPECT.search(text):
+            problem = _layout_problem(text, parser, file)
+            if problem is not None:
+                raise problem
     except yaml.MarkedYAMLError as err:
+        if err.problem_mark and _comment_touches(text, err.problem_mark):
+            # The pure-Python scanner stops at a `#` that touches a block scalar's `|` or `>`,
+            # where libyaml reads on: both are told the same.
+            raise _fail(file, err.problem_mark.line + 1, err.problem_mark.column + 1,
+                        "yaml-comment-touching", _COMMENT_TOUCHING) from None
         if err.problem == "found invalid Unicode character escape code" and err.problem_mark:
             start = err.context_mark or err.problem_mark
             raise _escape_problem(text, file, err.problem_mark.line + 1, err.problem_mark.column + 1,

@@ -206,3 +206,16 @@ def test_every_position_is_where_the_parser_saw_it(parser):
         values, keys = _written_positions(raw)
         assert {p: document.position(p) for p in values} == values, path
         assert {p: document.position(p, at_key=True) for p in keys} == keys, path
+
+
+@pytest.mark.parametrize("parser", PARSERS.values(), ids=PARSERS.keys())
+def test_what_yaml_1_2_allows_next_to_the_refused_cases_is_read(parser):
+    """The neighbours of the refused layouts stay valid: a comment after a space, a `?` followed
+    by a space in a flow mapping (an explicit key), indented continuation lines, JSON-like keys."""
+    raw = (b"id: de-acme  # the id\nname: \"Acme Library\" # quoted\ndescription: >- # folded\n  We lend.\n"
+           b"maintainers: [acme-ill, # first\n  acme-admin]\nnote: \"two\n  lines\"\n"
+           b"terms: {? fee: 0, \"days\":4}\nwebsite: https://acme.example/#ill?lang=en\n")
+    assert load(raw, "case.yaml", parser=parser).data == {
+        "id": "de-acme", "name": "Acme Library", "description": "We lend.",
+        "maintainers": ["acme-ill", "acme-admin"], "note": "two lines", "terms": {"fee": 0, "days": 4},
+        "website": "https://acme.example/#ill?lang=en"}
