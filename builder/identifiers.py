@@ -16,3 +16,9 @@ def agency_key(authority: str, value: str) -> str:
     elif authority == "ROR":
         value = value.removeprefix("https://ror.org/").lower()
     return f"{authority}:{value}"
+
+
+def split_agency_id(agency_id: str) -> tuple[str, str]:
+    """`ISIL:DE-Nb1` as its authority and value; the value may hold colons of its own."""
+    authority, _, value = agency_id.partition(":")
+    return authority, value

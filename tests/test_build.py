@@ -83,8 +83,9 @@ def test_build_ships_the_npm_libraries_and_loads_nothing_from_another_host(sampl
 def test_institution_page_title_and_links(sample_site):
     page = (sample_site / "institutions" / "de-nordbib" / "index.html").read_text(encoding="utf-8")
     assert "<title>Nordhafen State and University Library - Open Resource Sharing Directory</title>" in page
-    assert '<a href="../../feed/v1/institutions/de-nordbib.json">' in page
-    assert (sample_site / "feed" / "v1" / "institutions" / "de-nordbib.json").is_file()
+    for kind in ("institutions", "alma", "reshare"):
+        assert f'<a href="../../feed/v1/{kind}/de-nordbib.json">' in page, kind
+        assert (sample_site / "feed" / "v1" / kind / "de-nordbib.json").is_file(), kind
 
 
 def test_generated_pages_stay_out_of_the_navigation(sample_site):

@@ -121,6 +121,11 @@ def test_feed_files_validate_against_the_feed_schema(records: Path) -> None:
     assert errors(schema_validator("partnerships"), load(files, "partnerships.json")) == []
     assert errors(schema_validator("compact"), load(files, "compact.json")) == []
     assert errors(schema_validator("index"), load(files, "index.json")) == []
+    reshare = schema_validator("reshare")
+    entries = [p for p in files if p.startswith(FEED + "reshare/")]
+    assert len(entries) == len(load(files, "directory.json")["institutions"])
+    for path in entries:
+        assert errors(reshare, json.loads(files[path])) == [], path
 
 
 def test_schema_rejects_an_entry_without_derived_facts() -> None:
@@ -233,6 +238,36 @@ def test_alma_takes_illiad_as_iso_18626_at_its_address() -> None:
     assert details["system_type"]["value"] == "ILLIAD"
     assert details["profile_details"] == {"profile_type": "ISO_18626", "iso_18626_details": {
         "ill_server": "https://ill.lakeside.example/illiad/iso18626", "iso_symbol": "OCLC:ZLKS1"}}
+
+
+def test_reshare_directory_entries() -> None:
+    files = build_feed(directory_of(ROOT / "records"), HISTORY, SITE)
+    nordbib = load(files, "reshare/de-nordbib.json")
+    assert (nordbib["name"], nordbib["slug"], nordbib["type"]) == (
+        "Nordhafen State and University Library", "de-nordbib", "Institution")
+    assert nordbib["foafUrl"] == "https://directory.example/feed/v1/reshare/de-nordbib.json"
+    assert load(files, "institutions/de-nordbib.json")["derived"]["reshare_url"] == nordbib["foafUrl"]
+    # The channel's symbol, then the identifiers; each authority and value once.
+    assert [(s["authority"], s["symbol"]) for s in nordbib["symbols"]] == [("ISIL", "DE-Nb1"), ("OCLC", "ZNHB1")]
+    # An ISO 18626 service at the endpoint; the email channel has no ReShare service.
+    assert nordbib["services"] == [{
+        "slug": "de-nordbib_ISO18626", "customProperties": {"ILLPreferredNamespaces": ["ISIL"]},
+        "service": {"name": "Nordhafen State and University Library ISO 18626", "type": "ISO18626",
+                    "address": "https://ill.nordbib.example/iso18626", "businessFunction": "ILL"}}]
+    assert nordbib["tags"] == ["status:active", "pod:euro-scholar", "pod:nordic-share"]
+    shipping = nordbib["addresses"][0]
+    assert shipping["addressLabel"] == "shipping, returns" and shipping["tags"] == ["shipping", "returns"]
+    assert [(line["seq"], line["type"]["value"], line["value"]) for line in shipping["lines"]] == [
+        (0, "premise", "Nordhafen State and University Library"), (1, "department", "Interlibrary Loan"),
+        (2, "thoroughfare", "Speicherstrasse 12"), (3, "locality", "Nordhafen"), (4, "postalcode", "24999"),
+        (5, "country", "Germany")]
+    # ISO ILL as ISO10161.TCP at tcp:host:port; a library reached by Alma only has no service.
+    dijkstad = load(files, "reshare/nl-dijkstad.json")["services"]
+    assert [(s["slug"], s["service"]["type"], s["service"]["address"]) for s in dijkstad] == [
+        ("nl-dijkstad_ISO18626", "ISO18626", "https://ill.dijkstad.example/iso18626"),
+        ("nl-dijkstad_ISO10161_TCP", "ISO10161.TCP", "tcp:iso-ill.dijkstad.example:9001")]
+    assert load(files, "reshare/de-auenfeld.json")["services"] == []
+    assert load(files, "reshare/gb-elmstead.json")["tags"] == ["status:inactive"]
 
 
 def test_index_lists_every_file_with_its_size_and_hash() -> None:

@@ -13,7 +13,8 @@ import yaml
 from click.testing import CliRunner
 
 from builder.cli import main
-from builder.exports.iso18626 import NAMESPACE, agency_id
+from builder.exports.iso18626 import NAMESPACE
+from builder.identifiers import split_agency_id
 from conftest import EXAMPLE_REQUESTS, FIXTURES, SAMPLE_RECORDS
 
 NS = f"{{{NAMESPACE}}}"
@@ -162,7 +163,7 @@ def test_agency_ids_come_from_channel_symbols_and_identifiers(written):
 @pytest.mark.parametrize("symbol, split", [("ISIL:DE-Nb1", ("ISIL", "DE-Nb1")), ("ISIL:CA-OMwU", ("ISIL", "CA-OMwU")),
                                            ("ISIL:XX-a:b", ("ISIL", "XX-a:b"))])
 def test_agency_id_splits_at_the_first_colon(symbol, split):
-    assert agency_id(symbol) == split
+    assert split_agency_id(symbol) == split
 
 
 def test_same_request_gives_the_same_bytes(written, tmp_path):

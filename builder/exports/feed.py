@@ -1,5 +1,5 @@
 """The published feed under `/feed/v1/`: the directory as JSON, CSV, a JSON Feed of profile
-changes, Alma partner records and the compact file the site's engine answers from, plus a
+changes, Alma partner records, ReShare directory entries and the compact file the site's engine answers from, plus a
 manifest with sizes and hashes.
 
 `build_feed` is pure: it takes the model, the git history and the site address and returns every
@@ -21,6 +21,7 @@ from typing import Any, Iterable
 from .. import partners
 from .alma import alma_partner
 from .compact import compact_directory
+from .reshare import reshare_entry
 from ..history import INSTITUTION, POD, ADDED, REMOVED, Change, History, rfc3339
 from ..model import Directory, Institution, Pod
 from ..schemas import SCHEMA_DIR
@@ -77,6 +78,7 @@ def institution_entry(directory: Directory, history: History, links: Links, inst
         "page_url": links.institution_page(institution.id),
         "feed_url": links.file(f"{FEED}institutions/{institution.id}.json"),
         "alma_url": links.file(f"{FEED}alma/{institution.id}.json"),
+        "reshare_url": links.file(f"{FEED}reshare/{institution.id}.json"),
         "last_changed": rfc3339(history.last_changed(INSTITUTION, institution.id)),
     }
     return entry
@@ -246,7 +248,10 @@ def build_feed(directory: Directory, history: History, site_url: str) -> dict[st
     })
     for entry in institutions:
         files[f"{FEED}institutions/{entry['id']}.json"] = _pretty(entry)
-        files[f"{FEED}alma/{entry['id']}.json"] = _pretty(alma_partner(directory.institutions[entry["id"]]))
+        institution = directory.institutions[entry["id"]]
+        files[f"{FEED}alma/{entry['id']}.json"] = _pretty(alma_partner(institution))
+        files[f"{FEED}reshare/{entry['id']}.json"] = _pretty(
+            reshare_entry(directory, institution, entry["derived"]["reshare_url"]))
     for entry in pods:
         files[f"{FEED}pods/{entry['id']}.json"] = _pretty(entry)
     files[f"{FEED}partnerships.json"] = _compact(partnerships_document(directory, generated_at, pairs))

@@ -14,6 +14,7 @@ import xml.etree.ElementTree as ET
 from decimal import Decimal
 
 from ..decide import Decision
+from ..identifiers import split_agency_id
 from ..messages import say
 from ..model import ISO18626, Channel, Institution
 
@@ -32,12 +33,6 @@ ET.register_namespace(PREFIX, NAMESPACE)
 
 class NotSendable(Exception):
     """An accepted request for which no message can be written; the text says why and what to do."""
-
-
-def agency_id(symbol: str) -> tuple[str, str]:
-    """`ISIL:DE-Nb1` as its agency id type and value; the value may hold colons of its own."""
-    authority, _, value = symbol.partition(":")
-    return authority, value
 
 
 def agency_symbol(institution: Institution, channel: Channel | None = None) -> str | None:
@@ -85,7 +80,7 @@ class _Writer:
         return element
 
     def agency(self, parent: ET.Element, name: str, symbol: str) -> None:
-        authority, value = agency_id(symbol)
+        authority, value = split_agency_id(symbol)
         agency = self.add(parent, name)
         self.add(agency, "agencyIdType", authority)
         self.add(agency, "agencyIdValue", value)

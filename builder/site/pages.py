@@ -266,6 +266,7 @@ def institution_page(directory: Directory, institution: Institution, today: dt.d
         waiting_on_us=_names(directory, directory.waiting_on_us(institution.id)),
         feed_json=f"feed/v1/institutions/{checked_id(institution.id)}.json",
         alma_json=f"feed/v1/alma/{checked_id(institution.id)}.json",
+        reshare_json=f"feed/v1/reshare/{checked_id(institution.id)}.json",
         lends_to_map=maps.lends_to_figure(world, institution.terms.lends_to_codes) if world and institution.terms else None,
     )
     return GeneratedPage(institution.name, body)
