@@ -19,6 +19,7 @@ from typing import Any, Sequence
 
 import yaml
 
+from .messages import say
 from .problems import Problem, json_path
 
 MAX_BYTES = 512 * 1024
@@ -147,9 +148,7 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 
 def _decode(raw: bytes, file: str) -> str:
     if len(raw) > MAX_BYTES:
-        raise _fail(file, 1, 1, "yaml-too-large",
-                    f"the file is larger than the {MAX_BYTES:,} bytes a record may have; "
-                    "shorten long texts")
+        raise _fail(file, 1, 1, "yaml-too-large", say("yaml.too-large", limit=f"{MAX_BYTES:,}"))
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -157,8 +156,7 @@ def _decode(raw: bytes, file: str) -> str:
     except UnicodeDecodeError as err:
         before = raw[: err.start].decode("utf-8", errors="replace")
         line, column = _line_col(before, len(before))
-        raise _fail(file, line, column, "yaml-not-utf8",
-                    f"byte 0x{raw[err.start]:02x} is not UTF-8; save the file as UTF-8 text") from None
+        raise _fail(file, line, column, "yaml-not-utf8", say("yaml.not-utf8", byte=f"{raw[err.start]:02x}")) from None
     found = _FORBIDDEN_CHARACTER.search(text)
     if found:
         line, column = _line_col(text, found.start())
@@ -168,18 +166,16 @@ def _decode(raw: bytes, file: str) -> str:
 
 
 def _character_problem(char: str) -> tuple[str, str]:
+    code = f"{ord(char):04X}"
     if "\ud800" <= char <= "\udfff":
-        return ("yaml-surrogate", f"U+{ord(char):04X} is half of a character (a lone surrogate); write "
-                "the character itself, or one `\\U0001F600`-style escape instead of a pair of `\\u` escapes")
+        return "yaml-surrogate", say("yaml.surrogate", code=code)
     if char in "\u2028\u2029":
-        return ("yaml-control-character", f"U+{ord(char):04X} (an invisible line or paragraph separator) "
-                "is not allowed; use an ordinary line break or a space instead")
+        return "yaml-control-character", say("yaml.separator", code=code)
     if char == "\ufeff":
-        return ("yaml-control-character", "a byte-order mark is allowed only at the very start of the file")
+        return "yaml-control-character", say("yaml.byte-order-mark")
     if unicodedata.category(char) == "Cc":
-        return ("yaml-control-character", f"control character U+{ord(char):04X} is not allowed; delete it")
-    return ("yaml-bidi-control",
-            f"invisible direction-changing character U+{ord(char):04X} is not allowed; delete it")
+        return "yaml-control-character", say("yaml.control-character", code=code)
+    return "yaml-bidi-control", say("yaml.bidi-control", code=code)
 
 
 def _escape_problem(text: str, file: str, line: int, column: int, path: tuple,
@@ -201,18 +197,15 @@ def _escape_problem(text: str, file: str, line: int, column: int, path: tuple,
     if code is not None and 0xD800 <= code <= 0xDFFF:
         _, message = _character_problem(chr(code))
         return _fail(file, *scalar_start, "yaml-surrogate", message, path)
-    shown = f"\\{letter}{digits}" if digits else "this escape"
-    return _fail(file, line, column, "yaml-bad-escape",
-                 f"`{shown}` is not a Unicode character (the highest is U+10FFFF); "
-                 "write the character itself or fix the code", path)
+    shown = f"\\{letter}{digits}" if digits else say("yaml.this-escape")
+    return _fail(file, line, column, "yaml-bad-escape", say("yaml.bad-escape", escape=shown), path)
 
 
 def _check_text(value: str, file: str, mark, path: tuple) -> None:
     """Escapes in quoted strings (`"\\0"`, `"\\u202e"`) can produce what the raw file may not contain."""
     if len(value) > MAX_SCALAR_CHARS:
         raise _fail(file, mark.line + 1, mark.column + 1, "yaml-scalar-too-long",
-                    f"this value is {len(value):,} characters long; the limit is {MAX_SCALAR_CHARS:,}",
-                    path)
+                    say("yaml.scalar-too-long", length=f"{len(value):,}", limit=f"{MAX_SCALAR_CHARS:,}"), path)
     found = _FORBIDDEN_CHARACTER.search(value)
     if found:
         code, message = _character_problem(found.group())
@@ -244,8 +237,7 @@ def _scalar_value(event: yaml.ScalarEvent, file: str, path) -> Any:
     if _SPECIAL_NUMBER.fullmatch(text):
         mark = event.start_mark
         raise _fail(file, mark.line + 1, mark.column + 1, "yaml-special-number",
-                    f"`{text}` (infinity or not-a-number) is not allowed; write a plain number",
-                    path() if callable(path) else path)
+                    say("yaml.special-number", text=text), path() if callable(path) else path)
     return text
 
 
@@ -316,21 +308,18 @@ class _Walk:
 def _take_key(walk: _Walk, event, mark, mapping: dict) -> None:
     """`event` is where a key of `mapping` (the innermost open container) should be."""
     if type(event) is not _SCALAR:
-        raise walk.fail(mark, "yaml-key-not-text", "a key must be a plain name, not a list or mapping")
+        raise walk.fail(mark, "yaml-key-not-text", say("yaml.key-is-container"))
     key = _scalar_value(event, walk.file, walk.container_path)
     if type(key) is not str:
-        raise walk.fail(mark, "yaml-key-not-text",
-                        f"the key `{event.value}` is not text; field names are words such as `name`")
+        raise walk.fail(mark, "yaml-key-not-text", say("yaml.key-not-text", key=event.value))
     if _may_hide_characters(event, key, walk.escapes):
         _check_text(key, walk.file, mark, walk.container_path())
     if not key.isidentifier() and _KEY_BREAKS.search(key):
         # A key is echoed in messages; a line break in it could forge further report lines.
-        raise walk.fail(mark, "yaml-key-not-text", "a field name cannot contain line breaks or tabs; "
-                        "field names are words such as `name`")
+        raise walk.fail(mark, "yaml-key-not-text", say("yaml.key-line-break"))
     if key in mapping:
-        raise walk.fail(mark, "yaml-duplicate-key",
-                        f"`{key}` appears twice in the same mapping (first at line "
-                        f"{walk.first_key_line(key)}); keep one of them", walk.container_path() + (key,))
+        raise walk.fail(mark, "yaml-duplicate-key", say("yaml.duplicate-key", key=key, line=walk.first_key_line(key)),
+                        walk.container_path() + (key,))
     walk.pending[-1] = key
 
 
@@ -340,17 +329,13 @@ def _rare_event(walk: _Walk, event, documents: int) -> int:
     if isinstance(event, yaml.DocumentStartEvent):
         documents += 1
         if documents > 1:
-            raise walk.fail(mark, "yaml-several-documents",
-                            "the file holds more than one YAML document (`---`); keep one record per file", ())
+            raise walk.fail(mark, "yaml-several-documents", say("yaml.several-documents"), ())
         if event.version is not None or event.tags:
             # `%YAML 1.1` makes YAML 1.1 readers take `yes` and `0755` for other values; `%TAG`
             # only serves tags, which records do not use.
-            raise walk.fail(_directive_mark(walk), "yaml-directive",
-                            "a `%YAML` or `%TAG` directive is not allowed; delete the line that starts "
-                            "with `%` (and the `---` below it)", ())
+            raise walk.fail(_directive_mark(walk), "yaml-directive", say("yaml.directive"), ())
     if isinstance(event, yaml.AliasEvent):
-        raise walk.fail(mark, "yaml-alias", f"`*{event.anchor}` refers to an anchor; anchors and aliases "
-                        "are not allowed, write the value out in full")
+        raise walk.fail(mark, "yaml-alias", say("yaml.alias", anchor=event.anchor))
     return documents
 
 
@@ -372,10 +357,6 @@ def _directive_mark(walk: _Walk):
     found = _DIRECTIVE.search(walk.text)
     line = walk.text.count("\n", 0, found.start()) if found else 0
     return yaml.Mark(walk.file, 0, line, 0, None, None)
-
-
-_COMMENT_TOUCHING = ("a comment needs a space before its `#`: without one, YAML readers disagree on "
-                     "where the value ends; put a space before the `#`")
 
 
 def _comment_touches(text: str, mark, lines: list[str] | None = None) -> bool:
@@ -413,7 +394,7 @@ def _layout_problem(text: str, parser, file: str) -> YamlProblem | None:
 
     def touching(mark) -> YamlProblem | None:
         if _comment_touches(text, mark, lines):
-            return fail(mark.line, mark.column, "yaml-comment-touching", _COMMENT_TOUCHING)
+            return fail(mark.line, mark.column, "yaml-comment-touching", say("yaml.comment-touching"))
         return None
 
     def underindented(first, last) -> YamlProblem | None:
@@ -423,9 +404,8 @@ def _layout_problem(text: str, parser, file: str) -> YamlProblem | None:
             source = lines[line] if line < len(lines) else ""
             if source.strip(" \t") and len(source) - len(source.lstrip(" ")) < least:
                 return fail(line, 0, "yaml-continuation-indent",
-                            f"this line continues a value that started on line {first.line + 1}, so it "
-                            f"must be indented by at least {least} space{'s' if least != 1 else ''} "
-                            "(more than the field it belongs to); indent it")
+                            say("yaml.continuation-indent-one" if least == 1 else "yaml.continuation-indent",
+                                line=first.line + 1, least=least))
         return None
 
     try:
@@ -449,10 +429,7 @@ def _layout_problem(text: str, parser, file: str) -> YamlProblem | None:
             elif kind is yaml.KeyToken and flow_depth:
                 mark = token.start_mark
                 if char_at(mark.line, mark.column) == "?" and char_at(mark.line, mark.column + 1) not in " \t":
-                    problem = fail(mark.line, mark.column, "yaml-flow-key",
-                                   "`?` right before a word is read as an explicit-key sign by some YAML "
-                                   "readers and as part of the text by others; put the text in quotes "
-                                   "(`\"?...\"`) or a space after the `?`")
+                    problem = fail(mark.line, mark.column, "yaml-flow-key", say("yaml.flow-key"))
             elif kind is yaml.ScalarToken and token.style in _QUOTED:
                 problem = touching(token.end_mark) or (
                     underindented(token.start_mark, token.end_mark) if flow_depth == 0 else None)
@@ -497,15 +474,12 @@ def _walk_events(walk: _Walk, events) -> None:
             continue
         mark = event.start_mark
         if event.anchor is not None:
-            raise walk.fail(mark, "yaml-anchor", f"`&{event.anchor}` defines an anchor; anchors and "
-                            "aliases are not allowed, write the value out in full")
+            raise walk.fail(mark, "yaml-anchor", say("yaml.anchor", anchor=event.anchor))
         if event.tag is not None:
-            raise walk.fail(mark, "yaml-tag", f"the tag `{event.tag}` is not allowed; remove it and "
-                            "write a plain value")
+            raise walk.fail(mark, "yaml-tag", say("yaml.tag", tag=event.tag))
         nodes += 1
         if nodes > MAX_NODES:
-            raise walk.fail(mark, "yaml-too-many-nodes",
-                            f"the file has more than {MAX_NODES:,} values; a record is much smaller")
+            raise walk.fail(mark, "yaml-too-many-nodes", say("yaml.too-many-nodes", limit=f"{MAX_NODES:,}"))
         keep_mark(mark.line << _COLUMN_BITS | mark.column)
         if containers:
             top = containers[-1]
@@ -539,7 +513,7 @@ def _walk_events(walk: _Walk, events) -> None:
             if type(value) is str and ((escapes and event.style == '"') or len(value) > MAX_SCALAR_CHARS):
                 _check_text(value, walk.file, mark, walk.next_path())
         elif len(containers) >= MAX_DEPTH:
-            raise walk.fail(mark, "yaml-too-deep", f"values are nested more than {MAX_DEPTH} levels deep")
+            raise walk.fail(mark, "yaml-too-deep", say("yaml.too-deep", limit=MAX_DEPTH))
         else:
             value = {} if kind is _MAPPING_START else []
             if event.flow_style and not walk.flow_depth:
@@ -577,20 +551,19 @@ def load(raw: bytes, file: str, *, parser=DEFAULT_PARSER) -> Document:
             # The pure-Python scanner stops at a `#` that touches a block scalar's `|` or `>`,
             # where libyaml reads on: both are told the same.
             raise _fail(file, err.problem_mark.line + 1, err.problem_mark.column + 1,
-                        "yaml-comment-touching", _COMMENT_TOUCHING) from None
+                        "yaml-comment-touching", say("yaml.comment-touching")) from None
         if err.problem == "found invalid Unicode character escape code" and err.problem_mark:
             start = err.context_mark or err.problem_mark
             raise _escape_problem(text, file, err.problem_mark.line + 1, err.problem_mark.column + 1,
                                   walk.reading_path(), (start.line + 1, start.column + 1)) from None
         mark = err.problem_mark or err.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = err.problem or "the file is not valid YAML"
-        raise _fail(file, line, column, "yaml-syntax",
-                    f"YAML syntax error: {what}; check indentation, colons and quotes here") from None
+        what = err.problem or say("yaml.not-valid")
+        raise _fail(file, line, column, "yaml-syntax", say("yaml.syntax", problem=what)) from None
     except yaml.YAMLError as err:
-        raise _fail(file, 1, 1, "yaml-syntax", f"YAML syntax error: {err}") from None
+        raise _fail(file, 1, 1, "yaml-syntax", say("yaml.syntax-only", problem=err)) from None
     except RecursionError:
-        raise _fail(file, 1, 1, "yaml-too-deep", "values are nested too deeply") from None
+        raise _fail(file, 1, 1, "yaml-too-deep", say("yaml.too-deep-unlimited")) from None
     except ValueError:
         # Only the pure-Python scanner gets here: `chr()` of an escape beyond U+10FFFF.
         mark = events.get_mark()
@@ -601,11 +574,9 @@ def load(raw: bytes, file: str, *, parser=DEFAULT_PARSER) -> Document:
 
     root = walk.root
     if root is None:
-        raise _fail(file, 1, 1, "yaml-empty",
-                    "the file is empty; a record is a mapping of fields such as `id: ...`")
+        raise _fail(file, 1, 1, "yaml-empty", say("yaml.empty"))
     if not isinstance(root, dict):
         line, column = _position_of(walk.marks[0])
         raise _fail(file, line, column, "yaml-not-a-mapping",
-                    "the file must hold a mapping of fields (`id: ...`, `name: ...`), "
-                    f"not a {'list' if isinstance(root, list) else 'single value'}")
+                    say("yaml.list-not-mapping" if isinstance(root, list) else "yaml.value-not-mapping"))
     return Document(file, root, walk.marks)

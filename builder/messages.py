@@ -106,6 +106,50 @@ MESSAGES: dict[str, str] = {
     "iso18626.folder-unusable": "cannot write ISO 18626 messages into {folder}: {reason}; choose another folder",
     "partners.same-library": "`{institution}` and `{other}` are both {library}; give a different library as "
                              "OTHER, or leave it out to see all of its partnerships",
+    # --- reading a YAML file strictly (loader.py, records.py) -----------------------------------
+    "yaml.too-large": "the file is larger than the {limit} bytes a record may have; shorten long texts",
+    "yaml.not-utf8": "byte 0x{byte} is not UTF-8; save the file as UTF-8 text",
+    "yaml.surrogate": "U+{code} is half of a character (a lone surrogate); write the character itself, or one "
+                      "`\\U0001F600`-style escape instead of a pair of `\\u` escapes",
+    "yaml.separator": "U+{code} (an invisible line or paragraph separator) is not allowed; use an ordinary line "
+                      "break or a space instead",
+    "yaml.byte-order-mark": "a byte-order mark is allowed only at the very start of the file",
+    "yaml.control-character": "control character U+{code} is not allowed; delete it",
+    "yaml.bidi-control": "invisible direction-changing character U+{code} is not allowed; delete it",
+    "yaml.bad-escape": "`{escape}` is not a Unicode character (the highest is U+10FFFF); write the character itself "
+                       "or fix the code",
+    "yaml.this-escape": "this escape",
+    "yaml.scalar-too-long": "this value is {length} characters long; the limit is {limit}",
+    "yaml.special-number": "`{text}` (infinity or not-a-number) is not allowed; write a plain number",
+    "yaml.key-is-container": "a key must be a plain name, not a list or mapping",
+    "yaml.key-not-text": "the key `{key}` is not text; field names are words such as `name`",
+    "yaml.key-line-break": "a field name cannot contain line breaks or tabs; field names are words such as `name`",
+    "yaml.duplicate-key": "`{key}` appears twice in the same mapping (first at line {line}); keep one of them",
+    "yaml.several-documents": "the file holds more than one YAML document (`---`); keep one record per file",
+    "yaml.alias": "`*{anchor}` refers to an anchor; anchors and aliases are not allowed, write the value out in full",
+    "yaml.anchor": "`&{anchor}` defines an anchor; anchors and aliases are not allowed, write the value out in full",
+    "yaml.tag": "the tag `{tag}` is not allowed; remove it and write a plain value",
+    "yaml.directive": "a `%YAML` or `%TAG` directive is not allowed; delete the line that starts with `%` (and "
+                      "the `---` below it)",
+    "yaml.comment-touching": "a comment needs a space before its `#`: without one, YAML readers disagree on where "
+                             "the value ends; put a space before the `#`",
+    "yaml.continuation-indent": "this line continues a value that started on line {line}, so it must be indented "
+                                "by at least {least} spaces (more than the field it belongs to); indent it",
+    "yaml.continuation-indent-one": "this line continues a value that started on line {line}, so it must be "
+                                    "indented by at least {least} space (more than the field it belongs to); indent "
+                                    "it",
+    "yaml.flow-key": "`?` right before a word is read as an explicit-key sign by some YAML readers and as part of "
+                     "the text by others; put the text in quotes (`\"?...\"`) or a space after the `?`",
+    "yaml.too-many-nodes": "the file has more than {limit} values; a record is much smaller",
+    "yaml.too-deep": "values are nested more than {limit} levels deep",
+    "yaml.too-deep-unlimited": "values are nested too deeply",
+    "yaml.syntax": "YAML syntax error: {problem}; check indentation, colons and quotes here",
+    "yaml.syntax-only": "YAML syntax error: {problem}",
+    "yaml.not-valid": "the file is not valid YAML",
+    "yaml.empty": "the file is empty; a record is a mapping of fields such as `id: ...`",
+    "yaml.list-not-mapping": "the file must hold a mapping of fields (`id: ...`, `name: ...`), not a list",
+    "yaml.value-not-mapping": "the file must hold a mapping of fields (`id: ...`, `name: ...`), not a single value",
+    "yaml.unreadable": "cannot read the file: {reason}",
     # --- a value against its JSON Schema (schemas.py) -----------------------------------------
     "schema.field": "`{name}`",
     "schema.this-value": "this value",
@@ -142,7 +186,7 @@ MESSAGES: dict[str, str] = {
 }
 
 
-def say(key: str, **values: object) -> str:
+def say(key: str, /, **values: object) -> str:
     """The message `key` with its placeholders filled in by the text of `values`."""
     return MESSAGES[key].format_map({name: str(value) for name, value in values.items()})
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .loader import DEFAULT_PARSER, MAX_BYTES, Document, YamlProblem, load
+from .messages import say
 from .problems import Problem
 
 INSTITUTION = "institution"
@@ -70,7 +71,7 @@ def read_document(path: Path, *, parser=DEFAULT_PARSER, name: str | None = None)
         raw = read_limited(path)
     except OSError as err:
         raise YamlProblem(Problem(name, 1, 1, "error", "$", "file-unreadable",
-                                  f"cannot read the file: {err.strerror}")) from None
+                                  say("yaml.unreadable", reason=err.strerror))) from None
     return load(raw, name, parser=parser)
 
 
