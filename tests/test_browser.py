@@ -240,10 +240,13 @@ def test_pages_fit_the_screen(sample_site, open_page, viewport_name, tmp_path):
     viewport = DESKTOP if viewport_name == "desktop" else PHONE
     shots = Path(os.environ.get("RSDIR_SCREENSHOTS") or tmp_path)
     shots.mkdir(parents=True, exist_ok=True)
-    for name, path in (("directory", "directory/"), ("institution", "institutions/de-nordbib/")):
+    for name, path in (("directory", "directory/"), ("institution", "institutions/de-nordbib/"),
+                       ("check", "check/?borrower=us-lakeside&service_type=Copy&publication_type=Article&title=x&all=1")):
         page = open_page(base + path, viewport)
         if name == "directory":
             page.wait_for_selector("#rs-directory.rs-ready")
+        if name == "check":
+            page.wait_for_selector("#rs-answer:not([hidden]) .rs-lenders")
         page.screenshot(path=str(shots / f"{name}-{viewport_name}.png"), full_page=False)
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{path} is {overflow}px wider than a {viewport['width']}px screen"

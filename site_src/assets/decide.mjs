@@ -103,6 +103,14 @@ export function route(directory, request, { on, all = false, lang } = {}) {
   });
 }
 
+/** A request file's content (`bytes`, as read from a file the user chose), read as strictly as
+ *  `rsdir` reads it, for `check` or `route`; throws a `YamlError` carrying the positioned problem
+ *  when it is not readable YAML. Loads the YAML parser the first time it is needed. */
+export async function readRequestFile(directory, bytes, file, { lang } = {}) {
+  const loader = await import("./engine/loader.mjs");
+  return answering(directory, lang, () => loader.readRequestFile(bytes, file));
+}
+
 /** The partnerships of `id` (a directory id or an agency id), as `rsdir partners ID [OTHER]
  *  --format json` prints them. */
 export function partners(directory, id, other = null, { lang } = {}) {

@@ -169,8 +169,10 @@ function problemOf(document, { path, keyword, value, node, expected }) {
   const description = typeof node.description === "string" ? node.description : "";
   const hint = description && keyword === "pattern" ? description.split(". ")[0].replace(/\.+$/, "") : "";
   if (keyword === "required") {
-    const names = expected.filter((name) => !Object.hasOwn(value, name)).map((name) => `\`${name}\``).join(", ");
-    return document.problem(path, "schema-required", say("schema.required", { names }));
+    const missing = expected.filter((name) => !Object.hasOwn(value, name));
+    const names = missing.map((name) => `\`${name}\``).join(", ");
+    // The missing fields are named apart too, so that a form can show the message beside each.
+    return { ...document.problem(path, "schema-required", say("schema.required", { names })), missing };
   }
   if (keyword === "additionalProperties") {
     const allowed = Object.keys(node.properties ?? {}).sort(codePointOrder);

@@ -1,0 +1,107 @@
+/*
+ * What the pages that answer requests share: loading the engine once, building elements (record
+ * text only ever through textContent and attribute setters), and showing a channel, a fee and a
+ * code the way a librarian reads them. Nothing here knows a rule: the answers come from
+ * decide.mjs.
+ */
+
+import { formatMoney } from "./engine/money.mjs";
+
+export const SITE_ROOT = new URL("../", import.meta.url);
+
+export const TEXT = {
+  loading: "Loading the directory…",
+  loadFailed: "The directory could not be loaded, so nothing can be checked here. Reload the page, or use rsdir.",
+  channelFields: [
+    ["institution_code", "Alma institution code"], ["url", "Endpoint"], ["host", "Host"], ["port", "Port"],
+    ["symbol", "Agency symbol"], ["email", "Send requests to"],
+  ],
+  parameter: "Parameter",
+  noFee: "No fee",
+  fee: "Fee: {amount}",
+};
+
+let engine = null;
+
+/** The engine and the directory of this site, loaded once per page. */
+export function loadEngine() {
+  if (engine === null) {
+    engine = import("./decide.mjs").then(async (decide) => {
+      const directory = await decide.loadDirectory(SITE_ROOT);
+      return { decide, directory, words: directory.languages.get("en") };
+    });
+  }
+  return engine;
+}
+
+/** An element with attributes (set one by one) and children (text becomes text nodes). */
+export function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (name === "className") node.className = value;
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(typeof child === "string" ? document.createTextNode(child) : child);
+  }
+  return node;
+}
+
+/** A problem's message as nodes: what it quotes in `backticks` (a field, a value, a command)
+ *  shown as code, the rest as text. (The decision sentences quote nothing so.) */
+export function message(text) {
+  return String(text).split("`").map((part, n) => (n % 2 ? el("code", {}, part) : part));
+}
+
+export function fill(template, values) {
+  return template.replace(/\{([a-z_]+)\}/g, (whole, name) => String(values[name]));
+}
+
+/** Plain words for a code (`ConferenceProc` → "Conference proceedings"), or "" when it says it plainly. */
+export function codeWords(words, list, code) {
+  const found = (words.codes[list] ?? []).find(([value]) => value === code);
+  return found ? found[1] : "";
+}
+
+/** "PolicyProblem (Against our lending policy)": the code as ISO 18626 names it, and its words. */
+export function codeWithWords(words, list, code) {
+  const plain = codeWords(words, list, code);
+  return el("span", { className: "rs-coded" }, el("code", {}, code), plain ? ` (${plain})` : "");
+}
+
+export function feeText(fee) {
+  return fee === null || Number(fee.amount) === 0 ? TEXT.noFee : fill(TEXT.fee, { amount: formatMoney(fee.amount, fee.currency) });
+}
+
+/** A `mailto:` link to exactly this address: `?`, `&`, `#` and `%` are encoded, so a record cannot
+ *  add a subject, a copy recipient or a body (as the institution pages do). */
+export function mailto(address) {
+  const href = "mailto:" + Array.from(new TextEncoder().encode(address), (byte) => {
+    const char = String.fromCharCode(byte);
+    return /[A-Za-z0-9_.~@-]/.test(char) ? char : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
+  }).join("");
+  return el("a", { href }, address);
+}
+
+/** What the borrower needs to send by `channel`: its method in words and each of its settings. */
+export function channelDetails(words, channel) {
+  const list = el("dl", { className: "rs-channel" },
+    el("dt", {}, "Channel"), el("dd", {}, words.channels[channel.method] ?? channel.method, " ", el("code", {}, channel.method)));
+  for (const [field, label] of TEXT.channelFields) {
+    if (channel[field] === undefined) continue;
+    const value = field === "email" ? mailto(String(channel[field])) : el("code", {}, String(channel[field]));
+    list.append(el("dt", {}, label), el("dd", {}, value));
+  }
+  for (const [name, value] of Object.entries(channel.parameters ?? {}).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    list.append(el("dt", {}, TEXT.parameter, " ", el("code", {}, name)), el("dd", {}, el("code", {}, String(value))));
+  }
+  return list;
+}
+
+/** A link to an institution's page on this site. */
+export function institutionLink(directory, id) {
+  const institution = directory.institutions.get(id);
+  return el("a", { href: new URL(`institutions/${encodeURIComponent(id)}/`, SITE_ROOT).href }, institution ? institution.name : id);
+}
