@@ -264,6 +264,9 @@ def test_the_page_reads_files_as_strictly_as_rsdir(sample_site, open_page):
         ("very-deep.yaml", b"a: " + b"[" * 300 + b"]" * 300),
         ("surrogate.yaml", b'a: "\\ud800"'), ("tab-key.yaml", b'"a\\tb": 1'),
         ("anchored-map.yaml", b"a: &x\n  b: 1\n"), ("tagged-list.yaml", b"a: !!seq\n  - 1\n"),
+        ("indented-layout.yaml", b"a: [1,\n  2]\nb: \"x\n  y\"\nc: a#b\nd: {e: [f,\n   g]}\n"),
+        ("nested-underindented.yaml", b"a:\n  b: [1,\n  2]\n"), ("flow-question.yaml", b"a: [? x, y]\n"),
+        ("directive-only-reserved.yaml", b"%FOO bar\n---\na: 1\n"),
         ("too-large.yaml", b"a: " + b"x" * 600_000), ("long-value.yaml", b'a: "' + b"y" * 25_000 + b'"'),
     ]
     page = open_page(f"{base}check/")

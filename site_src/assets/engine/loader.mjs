@@ -220,6 +220,22 @@ function escapeProblem(node, text, positions, file, path) {
   return null;
 }
 
+/** `%YAML 1.1` would make YAML 1.1 readers take `yes` and `0755` for other values, and `%TAG`
+ *  only serves tags: both are refused, at the first line that starts with `%`. */
+function directive(text, positions, file) {
+  const start = /^---(?=\s|$)/m.exec(text);
+  const head = start ? text.slice(0, start.index) : "";
+  if (/^%(?:YAML|TAG)(?=[ \t]|$)/m.test(head)) {
+    throw fail(file, [positions.at(/^%/m.exec(text).index)[0], 1], "yaml-directive", say("yaml.directive"));
+  }
+  // YAML reserves other directives; libyaml does not know any and stops at the name.
+  const other = /^%([^ \t\r\n]*)/m.exec(head);
+  if (other) {
+    throw fail(file, positions.at(other.index + other[0].length), "yaml-syntax",
+      say("yaml.syntax", { problem: `unknown directive %${other[1]}` }));
+  }
+}
+
 /** Reads the composed document in the order libyaml's events come, as builder/loader.py does. */
 class Reader {
   constructor(text, file) {
@@ -287,6 +303,85 @@ class Reader {
   }
 }
 
+// --- what libyaml reads otherwise than YAML 1.2 (builder/loader.py's `_layout_problem`) --------
+
+function touchingComment(text, offset) {
+  return text[offset] === "#" && offset > 0 && text[offset - 1] !== " " && text[offset - 1] !== "\t"
+    && text[offset - 1] !== "\n" && text[offset - 1] !== "\r";
+}
+
+/** Where the quoted value starting at `start` ends, read from the text itself: the YAML 1.2
+ *  parser stops early at a continuation line it finds underindented. */
+function quotedEnd(text, start) {
+  const quote = text[start];
+  for (let i = start + 1; i < text.length; i++) {
+    if (quote === '"' && text[i] === "\\") i += 1;
+    else if (quote === "'" && text[i] === "'" && text[i + 1] === "'") i += 1;
+    else if (text[i] === quote) return i + 1;
+  }
+  return text.length;
+}
+
+/** Where the flow collection starting at `start` ends, read from the text itself (for the same
+ *  reason as `quotedEnd`). */
+function flowEnd(text, start) {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const char = text[i];
+    if (char === '"' || char === "'") i = quotedEnd(text, i) - 1;
+    else if (char === "#" && /[ \t\n]/.test(text[i - 1] ?? "\n")) i = text.indexOf("\n", i) < 0 ? text.length : text.indexOf("\n", i);
+    else if (char === "[" || char === "{") depth += 1;
+    else if ((char === "]" || char === "}") && --depth === 0) return i + 1;
+  }
+  return text.length;
+}
+
+/** The first place where `rsdir` refuses a layout that YAML readers disagree on: a flow
+ *  collection or quoted value continued on a line no more indented than the field holding it,
+ *  or a `?` right before a word in a flow collection. Each comes with the span it covers. */
+function layoutProblems(root, text, positions, file) {
+  const found = [];
+  const lineStarts = positions.starts;
+  const continuation = (node, least, end = node.range[1]) => {
+    const [first] = positions.at(node.range[0]);
+    const [last] = positions.at(Math.max(node.range[0], end - 1));
+    for (let line = first + 1; line <= last; line++) {
+      const source = text.slice(lineStarts[line - 1], line < lineStarts.length ? lineStarts[line] : text.length).replace(/\r?\n$/, "");
+      if (source.replace(/[ \t]/g, "") !== "" && source.length - source.trimStart().length < least) {
+        found.push({ offset: lineStarts[line - 1], span: [node.range[0], end], error: fail(file, [line, 1],
+          "yaml-continuation-indent", say(least === 1 ? "yaml.continuation-indent-one" : "yaml.continuation-indent",
+            { line: first, least })) });
+        return;
+      }
+    }
+  };
+  const visit = (node, blockColumn, inFlow) => {
+    if (node === null || isAlias(node)) return;
+    if (isScalar(node)) {
+      const quoted = node.type === "QUOTE_DOUBLE" || node.type === "QUOTE_SINGLE";
+      if (quoted && !inFlow) continuation(node, blockColumn + 1, quotedEnd(text, node.range[0]));
+      if (inFlow && node.type === "PLAIN" && /^\?[^ \t]/.test(String(node.source ?? node.value))) {
+        found.push({ offset: node.range[0], span: [node.range[0], node.range[1]],
+          error: fail(file, positions.at(node.range[0]), "yaml-flow-key", say("yaml.flow-key")) });
+      }
+      return;
+    }
+    if (node.flow && !inFlow) continuation(node, blockColumn + 1, flowEnd(text, node.range[0]));
+    const column = node.flow ? blockColumn : positions.at(node.range[0])[1] - 1;
+    for (const item of node.items) {
+      if (isMap(node)) {
+        visit(item.key, column, inFlow || node.flow);
+        visit(item.value, column, inFlow || node.flow);
+      } else {
+        visit(item, column, inFlow || node.flow);
+      }
+    }
+  };
+  // No open block collection: libyaml asks for no indentation at all.
+  visit(root, -1, false);
+  return found.sort((a, b) => a.offset - b.offset);
+}
+
 /** The request in `bytes` (a file's content), read strictly; throws `YamlError` otherwise. */
 export function readRequestFile(bytes, file) {
   const text = decode(bytes, file);
@@ -299,6 +394,7 @@ export function readRequestFile(bytes, file) {
   const list = Array.isArray(documents) ? documents : [];
   if (list.length === 0) throw fail(file, [1, 1], "yaml-empty", say("yaml.empty"));
   const [document] = list;
+  directive(text, positions, file);
   const reader = new Reader(text, file);
   let root;
   let walkProblem = null;
@@ -308,7 +404,15 @@ export function readRequestFile(bytes, file) {
     if (!(error instanceof YamlError)) throw error;
     walkProblem = error;
   }
-  const syntax = document.errors[0];
+  const layout = document.contents === null ? [] : layoutProblems(document.contents, text, positions, file);
+  // The YAML 1.2 parser refuses some layouts libyaml reads: `rsdir` refuses those with problems
+  // of their own, after everything else.
+  const ownLayout = (error) => touchingComment(text, error.pos[0])
+    || layout.some(({ span }) => span[0] <= error.pos[0] && error.pos[0] <= span[1]);
+  const touching = document.errors.filter((error) => touchingComment(text, error.pos[0])).map((error) => ({
+    offset: error.pos[0], error: fail(file, positions.at(error.pos[0]), "yaml-comment-touching", say("yaml.comment-touching")),
+  }));
+  const syntax = document.errors.find((error) => !ownLayout(error));
   if (syntax !== undefined) {
     const syntaxProblem = fail(file, positions.at(syntax.pos[0]), "yaml-syntax", say("yaml.syntax", { problem: syntax.message }));
     const escaped = syntax.code === "BAD_DQ_ESCAPE" && ["yaml-bad-escape", "yaml-surrogate"].includes(walkProblem?.problem.code);
@@ -325,6 +429,8 @@ export function readRequestFile(bytes, file) {
     const offset = found && document.range[2] + found.index <= second ? document.range[2] + found.index : second;
     throw fail(file, positions.at(offset), "yaml-several-documents", say("yaml.several-documents"));
   }
+  const first = [...layout, ...touching].sort((a, b) => a.offset - b.offset)[0];
+  if (first !== undefined) throw first.error;
   if (root === null) throw fail(file, [1, 1], "yaml-empty", say("yaml.empty"));
   if (typeof root !== "object" || Array.isArray(root)) {
     throw fail(file, reader.values.get("$") ?? [1, 1], "yaml-not-a-mapping",
