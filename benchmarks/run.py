@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/run.py                 # sizes 1000,10000
     .venv/bin/python benchmarks/run.py --sizes 1000    # a quicker look
 
-Each script (validate.py, decisions.py, site.py, browser.py, whichever are present) runs as its own process
+Each script (validate.py, decisions.py, site.py, updates.py, browser.py, whichever are present) runs as its own process
 with `--sizes`, so one failing benchmark does not hide the figures of the others.
 """
 
@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("validate.py", "decisions.py", "site.py", "browser.py")
+SCRIPTS = ("validate.py", "decisions.py", "site.py", "updates.py", "browser.py")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -64,7 +64,8 @@ def bare_mkdocs_project(records: Path, folder: Path) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(f"---\ntitle: {json.dumps(page.title)}\n---\n{page.body}", encoding="utf-8")
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("docs_dir: site_src", "docs_dir: docs").replace("hooks:\n  - builder/site/hook.py\n", "")
+    config = (config.replace("docs_dir: site_src", "docs_dir: docs").replace("custom_dir: site_src/", "custom_dir: docs/")
+              .replace("hooks:\n  - builder/site/hook.py\n", ""))
     (folder / "mkdocs.yml").write_text(config, encoding="utf-8")
     return folder / "mkdocs.yml"
 

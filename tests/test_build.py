@@ -88,6 +88,22 @@ def test_institution_page_title_and_links(sample_site):
         assert (sample_site / "feed" / "v1" / kind / "de-nordbib.json").is_file(), kind
 
 
+def test_every_page_names_the_json_feed_of_profile_changes(sample_site):
+    pages = sorted(sample_site.rglob("*.html"))
+    assert len(pages) > 30
+    for page in pages:
+        links = [attrs for tag, attrs in parsed(page).elements
+                 if tag == "link" and attrs.get("rel") == "alternate" and attrs.get("type") == "application/feed+json"]
+        assert len(links) == 1, page
+        href = links[0]["href"]
+        # The 404 page is served at any depth, so mkdocs links it from the site's own path.
+        target = (sample_site / href.removeprefix("/directory/") if href.startswith("/")
+                  else page.parent / href).resolve()
+        assert target == (sample_site / "feed" / "v1" / "updates.json").resolve(), page
+        assert links[0]["title"]
+    assert json.loads(target.read_bytes())["version"] == "https://jsonfeed.org/version/1.1"
+
+
 def test_generated_pages_stay_out_of_the_navigation(sample_site):
     page = (sample_site / "countries" / "index.html").read_text(encoding="utf-8")
     assert "institutions/de-nordbib/" not in page.split('<div class="rsd-page')[0]

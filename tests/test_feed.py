@@ -23,7 +23,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from builder.exports.feed import FEED, UPDATES_LIMIT, build_feed, spreadsheet_safe
+from builder.exports.feed import FEED, SUBJECT_LIMIT, UPDATES_PAGE, build_feed, spreadsheet_safe
 from builder.history import ADDED, INSTITUTION, POD, REMOVED, UPDATED, Change, History, read_history, rfc3339
 from builder.model import Directory
 from builder.validate import validate_directory
@@ -317,7 +317,8 @@ def test_updates_is_a_json_feed_built_from_a_real_history(tmp_path: Path) -> Non
     assert updated["date_published"] == SECOND_STAMP
     assert "de-hafen answers faster" in updated["content_text"]
     removed = by_id[f"{second}:records/institutions/gb/gb-quill.yaml"]
-    assert removed["title"] == "gb-quill removed" and "url" not in removed
+    # Its page is gone with it: the item leads to the directory instead.
+    assert removed["title"] == "gb-quill removed" and removed["url"] == "https://directory.example/directory/"
     joined = by_id[f"{first}:records/pods/coast-ring.yaml"]
     assert joined["title"] == "Coast Ring joined" and joined["url"] == "https://directory.example/pods/coast-ring/"
     for item in items:
@@ -325,14 +326,56 @@ def test_updates_is_a_json_feed_built_from_a_real_history(tmp_path: Path) -> Non
         assert dt.datetime.fromisoformat(item["date_published"].replace("Z", "+00:00")).tzinfo is not None
 
 
-def test_updates_keep_only_the_newest_items() -> None:
-    changes = tuple(Change(f"{n:040x}", utc(FIRST + n), INSTITUTION, "de-hafen",
-                           "records/institutions/de/de-hafen.yaml", UPDATED, f"change {n}")
-                    for n in range(UPDATES_LIMIT + 20, 0, -1))
-    files = build_feed(directory_of(FIXTURE / "records"), History(utc(SECOND), changes), SITE)
-    items = load(files, "updates.json")["items"]
-    assert len(items) == UPDATES_LIMIT
-    assert items[0]["content_text"].endswith(f"change {UPDATES_LIMIT + 20}")
+def history_of(count: int) -> History:
+    """`count` updates of de-hafen, one a second, the newest first."""
+    return History(utc(SECOND), tuple(
+        Change(f"{n:040x}", utc(FIRST + n), INSTITUTION, "de-hafen", "records/institutions/de/de-hafen.yaml",
+               UPDATED, f"change {n}") for n in range(count, 0, -1)))
+
+
+def feed_pages(files: dict[str, bytes]) -> list[dict]:
+    """updates.json and the pages its next_url chain leads to, in that order."""
+    pages = [load(files, "updates.json")]
+    while "next_url" in pages[-1]:
+        pages.append(json.loads(files[pages[-1]["next_url"].removeprefix(SITE)]))
+    return pages
+
+
+def numbers(page: dict) -> list[int]:
+    return [int(item["content_text"].rsplit(" ", 1)[1]) for item in page["items"]]
+
+
+@pytest.mark.parametrize("count", [0, 1, UPDATES_PAGE - 1, UPDATES_PAGE, 2 * UPDATES_PAGE - 1, 2 * UPDATES_PAGE,
+                                   5 * UPDATES_PAGE + 7])
+def test_updates_page_older_changes_and_every_change_is_on_one_page(count: int) -> None:
+    files = build_feed(directory_of(FIXTURE / "records"), history_of(count), SITE)
+    pages = feed_pages(files)
+    assert [n for page in pages for n in numbers(page)] == list(range(count, 0, -1))   # newest first, once each
+    newest = pages[0]["items"]
+    assert len(newest) == count if count < 2 * UPDATES_PAGE else UPDATES_PAGE <= len(newest) < 2 * UPDATES_PAGE
+    assert all(len(page["items"]) == UPDATES_PAGE for page in pages[1:])
+    assert len([p for p in files if p.startswith(FEED + "updates")]) == len(pages)
+    for page in pages:
+        assert page["feed_url"] == SITE + FEED + "updates.json" and page["version"].endswith("/1.1")
+
+
+def test_full_archive_pages_keep_their_bytes_as_changes_arrive() -> None:
+    before = build_feed(directory_of(FIXTURE / "records"), history_of(3 * UPDATES_PAGE + 5), SITE)
+    after = build_feed(directory_of(FIXTURE / "records"), history_of(3 * UPDATES_PAGE + 90), SITE)
+    archived = [p for p in before if p.startswith(FEED + "updates/")]
+    assert archived == [FEED + "updates/1.json", FEED + "updates/2.json"]
+    for path in archived:
+        assert after[path] == before[path]
+    assert after[FEED + "updates.json"] != before[FEED + "updates.json"]
+
+
+def test_a_long_commit_subject_is_quoted_short() -> None:
+    subject = "word " * 100
+    history = History(utc(SECOND), (Change(COMMIT_A, utc(FIRST), INSTITUTION, "de-hafen",
+                                           "records/institutions/de/de-hafen.yaml", UPDATED, subject),))
+    text = load(build_feed(directory_of(FIXTURE / "records"), history, SITE), "updates.json")["items"][0]["content_text"]
+    quoted = text.split(": ", 1)[1]
+    assert quoted.endswith(" …") and len(quoted) <= SUBJECT_LIMIT + 2 and subject.startswith(quoted[:-2])
 
 
 def test_site_address_must_be_absolute() -> None:

@@ -28,7 +28,10 @@ from ..schemas import SCHEMA_DIR
 
 FEED = "feed/v1/"
 SCHEMA_VERSION = 1
-UPDATES_LIMIT = 500          # newest items kept in updates.json; older changes stay in git
+# Changes per archive page of the JSON Feed; updates.json holds the newest one to two pages' worth.
+# Chosen so that updates.json stays well under 250 KB (measured by benchmarks/updates.py).
+UPDATES_PAGE = 200
+SUBJECT_LIMIT = 200          # characters of a commit subject quoted in an item
 JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
 CSV_COLUMNS = (
     "id", "name", "status", "country", "city", "website", "isil", "oclc", "ror", "alma",
@@ -59,6 +62,9 @@ class Links:
 
     def institution_page(self, institution_id: str) -> str:
         return f"{self.site}institutions/{institution_id}/"
+
+    def directory_page(self) -> str:
+        return f"{self.site}directory/"
 
     def pod_page(self, pod_id: str) -> str:
         return f"{self.site}pods/{pod_id}/"
@@ -139,6 +145,14 @@ def partnerships_document(directory: Directory, generated_at: str, pairs: list[t
     return {"schema_version": SCHEMA_VERSION, "generated_at": generated_at, "partnerships": found}
 
 
+def _subject(subject: str) -> str:
+    """The commit subject as quoted in an item: cut at a word, so one long subject cannot make
+    the feed heavy."""
+    if len(subject) <= SUBJECT_LIMIT:
+        return subject
+    return subject[:SUBJECT_LIMIT].rsplit(" ", 1)[0] + " …"
+
+
 def _update_item(directory: Directory, links: Links, change: Change) -> dict:
     record = (directory.institutions if change.kind == INSTITUTION else directory.pods).get(change.record_id)
     # A removed record has no name left in the directory; its id stands in.
@@ -146,31 +160,65 @@ def _update_item(directory: Directory, links: Links, change: Change) -> dict:
     what = {ADDED: "joined", REMOVED: "removed"}.get(change.action, "profile updated")
     verb = {ADDED: "joined the directory", REMOVED: "was removed from the directory"}.get(
         change.action, "updated its profile")
-    item = {
+    if record is not None:
+        url = (links.institution_page if change.kind == INSTITUTION else links.pod_page)(change.record_id)
+    else:
+        # Its page went with it; the directory is where a reader goes next.
+        url = links.directory_page()
+    return {
         "id": f"{change.commit}:{change.path}",
         "title": f"{name} {what}",
-        "content_text": f"{name} ({change.record_id}) {verb} in commit {change.commit[:12]}: {change.subject}",
+        "content_text": f"{name} ({change.record_id}) {verb} in commit {change.commit[:12]}: "
+                        f"{_subject(change.subject)}",
         "date_published": rfc3339(change.date),
         "tags": [change.kind, change.action],
+        "url": url,
     }
-    if record is not None:
-        page = links.institution_page if change.kind == INSTITUTION else links.pod_page
-        item["url"] = page(change.record_id)
-    return item
 
 
-def updates_document(directory: Directory, history: History, links: Links) -> dict:
-    """A JSON Feed 1.1 of the newest profile changes (https://jsonfeed.org/version/1.1)."""
-    return {
+def updates_path(page: int | None = None) -> str:
+    """updates.json, or archive page `page` of the JSON Feed (`updates/<page>.json`)."""
+    return f"{FEED}updates.json" if page is None else f"{FEED}updates/{page}.json"
+
+
+def _feed_page(directory: Directory, links: Links, changes: Iterable[Change], older: int | None) -> dict:
+    document = {
         "version": JSON_FEED_VERSION,
         "title": "Open Resource Sharing Directory: profile changes",
         "description": "Institutions and pods that joined, changed their profile or left the directory, "
-                       f"newest first (at most {UPDATES_LIMIT}).",
+                       "newest first; where there are older changes, next_url leads to them.",
         "home_page_url": links.site,
-        "feed_url": links.file(f"{FEED}updates.json"),
+        "feed_url": links.file(updates_path()),
         "language": "en",
-        "items": [_update_item(directory, links, change) for change in history.changes[:UPDATES_LIMIT]],
+        "items": [_update_item(directory, links, change) for change in changes],
     }
+    if older is not None:
+        document["next_url"] = links.file(updates_path(older))
+    return document
+
+
+def update_files(directory: Directory, history: History, links: Links) -> dict[str, bytes]:
+    """updates.json and its archive pages as published, by path."""
+    return {path: _pretty(page) for path, page in update_pages(directory, history, links).items()}
+
+
+def update_pages(directory: Directory, history: History, links: Links) -> dict[str, dict]:
+    """The JSON Feed 1.1 of profile changes (https://jsonfeed.org/version/1.1), by path:
+    updates.json with the newest changes, and archive pages updates/1.json, 2.json, … each
+    holding UPDATES_PAGE older ones, linked newest to oldest by `next_url`.
+
+    Pages are counted from the oldest change, so a full page keeps its changes as new ones
+    arrive and mirrors fetch it once; updates.json holds the last full page and every change
+    since (one to two pages' worth).
+    """
+    oldest_first = history.changes[::-1]
+    full = len(oldest_first) // UPDATES_PAGE
+    newest = max(full - 1, 0) * UPDATES_PAGE
+    pages = {updates_path(): _feed_page(directory, links, oldest_first[newest:][::-1], full - 1 if full > 1 else None)}
+    for page in range(1, full):
+        changes = oldest_first[(page - 1) * UPDATES_PAGE:page * UPDATES_PAGE][::-1]
+        pages[updates_path(page)] = _feed_page(directory, links, changes, page - 1 if page > 1 else None)
+    return pages
 
 
 def spreadsheet_safe(cell: str) -> str:
@@ -256,7 +304,7 @@ def build_feed(directory: Directory, history: History, site_url: str) -> dict[st
         files[f"{FEED}pods/{entry['id']}.json"] = _pretty(entry)
     files[f"{FEED}partnerships.json"] = _compact(partnerships_document(directory, generated_at, pairs))
     files[f"{FEED}compact.json"] = compact_directory(directory, generated_at)
-    files[f"{FEED}updates.json"] = _pretty(updates_document(directory, history, links))
+    files.update(update_files(directory, history, links))
     files[f"{FEED}directory.csv"] = directory_csv(directory, history, links)
     files.update(published_schemas())
     files[f"{FEED}index.json"] = _pretty(manifest(files, generated_at))
