@@ -28,6 +28,25 @@ def records_option(function):
         help="The folder holding institutions/ and pods/.")(function)
 
 
+def cache_option(function):
+    """`--no-cache` for a command that reads the directory; its choice is kept in the click context,
+    where `directory_cache` finds it."""
+    def remember(ctx, param, value):
+        ctx.meta["rsdir.no_cache"] = value
+    return click.option("--no-cache", is_flag=True, expose_value=False, callback=remember,
+                        help="Read and check every record afresh, without the cache in "
+                             "$XDG_CACHE_HOME/rsdir (answers are the same either way).")(function)
+
+
+def directory_cache() -> "Cache | None":  # noqa: F821
+    """The cache of loaded and checked records, unless the command was given `--no-cache`."""
+    from .cache import Cache, cache_folder
+
+    if click.get_current_context().meta.get("rsdir.no_cache"):
+        return None
+    return Cache(cache_folder(), lambda message: click.echo(f"rsdir: warning: {message}", err=True))
+
+
 def format_option(*choices: str):
     def decorate(function):
         return click.option("--format", "output_format", type=click.Choice(choices), default="text",
@@ -93,7 +112,7 @@ def cycle_collector_off_for_this_command() -> None:
 def validated(records_dir: Path, on_date: dt.date | None = None) -> Validation:
     require_records_dir(records_dir)
     cycle_collector_off_for_this_command()
-    return validate_directory(records_dir, today(on_date))
+    return validate_directory(records_dir, today(on_date), cache=directory_cache())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -105,6 +124,7 @@ def main() -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @records_option
+@cache_option
 @format_option("text", "json", "github")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @on_option
@@ -173,6 +193,7 @@ def fmt(paths: tuple[Path, ...], records_dir: Path, check: bool, output_format: 
 
 @main.command(short_help="Create a new institution profile; asks for what is missing.")
 @records_option
+@cache_option
 @click.option("--id", "record_id", help="Stable id, e.g. de-nordbib (lower case, digits, hyphens).")
 @click.option("--name", help="Display name of the institution.")
 @click.option("--country", help="ISO 3166 country code, e.g. DE.")
@@ -220,7 +241,7 @@ def new(records_dir: Path, on_date: dt.date | None, **answers) -> None:
     target = records_dir / "institutions" / profile.country.lower() / f"{profile.record_id}.yaml"
     if target.exists():
         raise usage_error(f"{display_path(target)} already exists; edit it instead of creating it again")
-    problems = scaffold_problems(text, target, records_dir, today(on_date))
+    problems = scaffold_problems(text, target, records_dir, today(on_date), directory_cache())
     if problems:
         for problem in problems:
             click.echo(problem.as_text(), err=True)
@@ -332,6 +353,7 @@ def _print_json(document: dict, *, item_per_line: bool = False) -> None:
 @click.argument("other", required=False)
 @click.option("--all", "whole_graph", is_flag=True, help="Print the partnerships of every institution.")
 @records_option
+@cache_option
 @format_option("text", "json")
 @on_option
 def partners(institution: str | None, other: str | None, whole_graph: bool, records_dir: Path,
@@ -370,6 +392,7 @@ def partners(institution: str | None, other: str | None, whole_graph: bool, reco
 @main.command(short_help="Decide each REQUEST file: accept, unfilled or retry.")
 @click.argument("request_files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @records_option
+@cache_option
 @format_option("text", "json")
 @on_option
 @click.option("--iso18626", "iso18626_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
@@ -466,6 +489,7 @@ def write_iso18626_messages(decisions: list, folder: Path) -> None:
 @click.argument("request_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--all", "with_refused", is_flag=True, help="Also list the lenders that would refuse, and why.")
 @records_option
+@cache_option
 @format_option("text", "json")
 @on_option
 def route(request_file: Path, with_refused: bool, records_dir: Path, output_format: str,
@@ -516,6 +540,7 @@ def run_site_step(records_dir: Path, step, not_done: Callable[[bool], str]):
 
 @main.command(short_help="Validate the records, then build the site and the feed.")
 @records_option
+@cache_option
 @click.option("--out", default="site", show_default=True, type=click.Path(path_type=Path),
               help="Folder to build the site into; replaced only when the whole build succeeds.")
 @click.option("--config", "config_file", default="mkdocs.yml", show_default=True,
@@ -532,12 +557,13 @@ def build(records_dir: Path, out: Path, config_file: Path) -> None:
         left = "is unchanged" if existed else "was not created"
         return f"not built: {fix}; {display_path(out)} {left}"
 
-    built = run_site_step(records_dir, lambda: build_site(config_file, records_dir, out), not_done)
+    built = run_site_step(records_dir, lambda: build_site(config_file, records_dir, out, use_cache=directory_cache() is not None), not_done)
     click.echo(f"Built the site into {display_path(built)}.")
 
 
 @main.command(short_help="Build the site and preview it on 127.0.0.1.")
 @records_option
+@cache_option
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
               help="Port on 127.0.0.1 to serve the preview on.")
 @click.option("--config", "config_file", default="mkdocs.yml", show_default=True,
@@ -547,5 +573,5 @@ def serve(records_dir: Path, port: int, config_file: Path) -> None:
     from .site.build import serve_site
 
     # The preview builds into a temporary folder: its failures are the records' or the pages'.
-    run_site_step(records_dir, lambda: serve_site(config_file, records_dir, port),
+    run_site_step(records_dir, lambda: serve_site(config_file, records_dir, port, use_cache=directory_cache() is not None),
                   lambda writing: "not served: fix the errors above first")

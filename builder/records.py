@@ -70,9 +70,12 @@ def read_document(path: Path, *, parser=DEFAULT_PARSER, name: str | None = None)
     try:
         raw = read_limited(path)
     except OSError as err:
-        raise YamlProblem(Problem(name, 1, 1, "error", "$", "file-unreadable",
-                                  say("yaml.unreadable", reason=err.strerror))) from None
+        raise YamlProblem(unreadable_file(name, err)) from None
     return load(raw, name, parser=parser)
+
+
+def unreadable_file(name: str, err: OSError) -> Problem:
+    return Problem(name, 1, 1, "error", "$", "file-unreadable", say("yaml.unreadable", reason=err.strerror))
 
 
 def _misplaced(path: Path, message: str) -> Problem:
@@ -134,7 +137,7 @@ def record_files(root: Path) -> tuple[list[tuple[str, Path, str | None]], list[P
     return found, problems
 
 
-def _display_names(root: Path, paths: list[Path]) -> list[str]:
+def display_names(root: Path, paths: list[Path]) -> list[str]:
     """`display_path` of every file under `root`, without resolving each path against the working
     folder again (that took a noticeable share of validating 10,000 records)."""
     base = display_path(root)
@@ -168,7 +171,7 @@ def _load_records(root: Path, parser) -> LoadedRecords:
     candidates, problems = record_files(root)
     records: list[RecordFile] = []
     unreadable: list[tuple[str, str]] = []
-    names = _display_names(root, [path for _, path, _ in candidates])
+    names = display_names(root, [path for _, path, _ in candidates])
     for (kind, path, folder), name in zip(candidates, names):
         try:
             document = read_document(path, parser=parser, name=name)

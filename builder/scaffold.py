@@ -10,7 +10,8 @@ from . import layout, schemas
 from .loader import YamlProblem, load
 from .problems import Problem
 from .records import INSTITUTION, RecordFile, display_path, load_records
-from .validate import problems_joining
+from .cache import Cache
+from .validate import problems_joining, validate_directory
 
 CHANNEL_METHODS = ("email", "iso18626", "illiad", "alma", "iso-ill")
 
@@ -57,7 +58,8 @@ def render_profile(profile: Profile) -> str:
     return layout.render(INSTITUTION, profile.record(), schemas.schema(INSTITUTION))
 
 
-def scaffold_problems(text: str, target: Path, records_dir: Path, today: dt.date) -> list[Problem]:
+def scaffold_problems(text: str, target: Path, records_dir: Path, today: dt.date,
+                      cache: Cache | None = None) -> list[Problem]:
     """Errors the new profile would have in the directory as it is now (a duplicate id, an
     identifier another library already claims, ...): the same checks `rsdir validate` runs."""
     name = display_path(target)
@@ -66,4 +68,5 @@ def scaffold_problems(text: str, target: Path, records_dir: Path, today: dt.date
     except YamlProblem as err:
         return [err.problem]
     record = RecordFile(INSTITUTION, target, target.stem, target.parent.name, document)
-    return [p for p in problems_joining(load_records(records_dir), record, today) if p.severity == "error"]
+    existing = validate_directory(records_dir, today, cache=cache).loaded if cache else load_records(records_dir)
+    return [p for p in problems_joining(existing, record, today) if p.severity == "error"]

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import hashlib
+import json
+from dataclasses import astuple, dataclass
 from typing import Iterable
 from pathlib import Path
 
 from . import crosschecks, schemas
-from .loader import DEFAULT_PARSER
+from .cache import Cache, CachedDocument, content_key, problem_from_row, problem_row, unreadable_entry
+from .loader import DEFAULT_PARSER, YamlProblem, load
 from .problems import Problem
-from .records import LoadedRecords, RecordFile, cycle_collector_paused, load_records
+from .records import (LoadedRecords, RecordFile, cycle_collector_paused, display_names, load_records,
+                      read_limited, record_files, unreadable_file)
 
 
 @dataclass(frozen=True)
@@ -33,21 +37,32 @@ def passes(problems: Iterable[Problem], *, strict: bool = False) -> bool:
     return not any(p.severity in failing for p in problems)
 
 
-def validate_loaded(loaded: LoadedRecords, today: dt.date) -> Validation:
+# What a record's own checks found: its schema problems and the parts they make unusable.
+FileVerdict = tuple[tuple[Problem, ...], tuple[tuple, ...]]
+
+
+def file_verdict(record: RecordFile) -> FileVerdict:
+    found = schemas.check(record.kind, record.document)
+    return tuple(found), (schemas.invalid_parts(record.kind, record.data) if found else ())
+
+
+def validate_loaded(loaded: LoadedRecords, today: dt.date,
+                    verdicts: dict[str, FileVerdict] | None = None) -> Validation:
+    """`verdicts` (by file name) are the schema checks already known, from the cache."""
     # With every record in memory, each run of the cycle collector would scan all of them.
     with cycle_collector_paused():
-        return _validate_loaded(loaded, today)
+        return _validate_loaded(loaded, today, verdicts or {})
 
 
-def _validate_loaded(loaded: LoadedRecords, today: dt.date) -> Validation:
+def _validate_loaded(loaded: LoadedRecords, today: dt.date, verdicts: dict[str, FileVerdict]) -> Validation:
     problems: list[Problem] = list(loaded.problems)
     valid: list[RecordFile] = []
     invalid_parts: dict[str, tuple[tuple, ...]] = {}
     for record in loaded.records:
-        found = schemas.check(record.kind, record.document)
+        found, parts = verdicts.get(record.document.file) or file_verdict(record)
         problems.extend(found)
         if found:
-            invalid_parts[record.document.file] = schemas.invalid_parts(record.kind, record.data)
+            invalid_parts[record.document.file] = parts
         else:
             valid.append(record)
     checked = crosschecks.Checked(loaded.records, invalid_parts, today, loaded.unreadable)
@@ -56,13 +71,80 @@ def _validate_loaded(loaded: LoadedRecords, today: dt.date) -> Validation:
     return Validation(loaded, tuple(valid), tuple(ordered))
 
 
-def validate_directory(root: Path, today: dt.date, *, parser=DEFAULT_PARSER) -> Validation:
-    return validate_loaded(load_records(root, parser=parser), today)
-
-
 def problems_joining(existing: LoadedRecords, record: RecordFile, today: dt.date) -> list[Problem]:
     """The problems of `record` as a newcomer to the `existing` directory, checked after every
     record there (so an id or identifier already taken is the newcomer's problem): what `rsdir
     new` and the site's profile editor say about a profile before it is proposed."""
     joined = LoadedRecords(existing.root, existing.records + (record,), existing.problems, existing.unreadable)
     return [p for p in validate_loaded(joined, today).problems if p.file == record.document.file]
+
+
+def validate_directory(root: Path, today: dt.date, *, parser=DEFAULT_PARSER,
+                       cache: Cache | None = None) -> Validation:
+    """Every problem of the directory under `root`; with `cache` (and libyaml, the parser it keeps
+    results of), what is known from an earlier run is taken from it and the rest added to it."""
+    if cache is None or parser is not DEFAULT_PARSER:
+        return validate_loaded(load_records(root, parser=parser), today)
+    with cycle_collector_paused():
+        return _validate_cached(root, today, cache)
+
+
+def _validate_cached(root: Path, today: dt.date, cache: Cache) -> Validation:
+    candidates, listing = record_files(root)
+    names = display_names(root, [path for _, path, _ in candidates])
+    snapshot = cache.read(root)
+    files = []     # (kind, path, folder, name, content key, bytes or the problem reading them)
+    for (kind, path, folder), name in zip(candidates, names):
+        try:
+            raw = read_limited(path)
+            files.append((kind, path, folder, name, content_key(kind, raw), raw))
+        except OSError as err:
+            files.append((kind, path, folder, name, None, unreadable_file(name, err)))
+    key = hashlib.sha256(json.dumps([today.isoformat(), [p.as_text() for p in listing],
+                                     [(f[3], f[4]) for f in files]]).encode()).hexdigest()
+    unchanged = snapshot.directory.get("key") == key
+    entries: dict[str, dict | bytes] = {}
+    records: list[RecordFile] = []
+    problems: list[Problem] = list(listing)
+    unreadable: list[tuple[str, str]] = []
+    verdicts: dict[str, FileVerdict] = {}
+    for kind, path, folder, name, content, raw in files:
+        if content is None:
+            problems.append(raw)
+            unreadable.append((kind, path.stem))
+            continue
+        entry = snapshot.entry(content)
+        if entry is None:
+            entry = _fresh_entry(kind, path, folder, name, raw)
+        entries[content] = entry
+        document = CachedDocument(name, entry)
+        if unreadable_entry(entry):
+            problems.append(problem_from_row(name, document._decoded["unreadable"]))
+            unreadable.append((kind, path.stem))
+            continue
+        records.append(RecordFile(kind, path, path.stem, folder, document))
+        if not unchanged:    # with the directory unchanged, its problems are known already
+            decoded = document._decoded
+            verdicts[name] = (tuple(problem_from_row(name, row) for row in decoded["schema"]),
+                              tuple(tuple(part) for part in decoded["invalid"]))
+    loaded = LoadedRecords(root, tuple(records), tuple(problems), tuple(unreadable))
+    if unchanged:
+        stored = snapshot.directory
+        valid = set(stored["valid"])
+        return Validation(loaded, tuple(r for r in records if r.document.file in valid),
+                          tuple(Problem(*row) for row in stored["problems"]))
+    result = _validate_loaded(loaded, today, verdicts)
+    cache.write(root, {"key": key, "problems": [list(astuple(p)) for p in result.problems],
+                       "valid": [r.document.file for r in result.valid]}, entries)
+    return result
+
+
+def _fresh_entry(kind: str, path: Path, folder: str | None, name: str, raw: bytes) -> dict:
+    """What reading and schema-checking one file gives, as the cache keeps it."""
+    try:
+        document = load(raw, name)
+    except YamlProblem as err:
+        return {"unreadable": problem_row(err.problem)}
+    found, parts = file_verdict(RecordFile(kind, path, path.stem, folder, document))
+    return {"data": document.data, "marks": list(document.marks),
+            "schema": [problem_row(p) for p in found], "invalid": [list(part) for part in parts]}

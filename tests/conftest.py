@@ -42,6 +42,28 @@ def expectations(path: Path) -> list[Expected]:
             for code, line, column in _EXPECT.findall(path.read_bytes())]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _session_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Sites built once per session and the commands they run keep their cache here, never in the
+    real one of the machine."""
+    saved = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if saved is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = saved
+
+
+@pytest.fixture(autouse=True)
+def cache_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test gets its own empty cache folder (`$XDG_CACHE_HOME`): no test reads what another
+    left there."""
+    folder = tmp_path_factory.mktemp("cache-home")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder
+
+
 REMOVED = object()   # for `changed`: take the value out instead of replacing it
 
 

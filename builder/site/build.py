@@ -149,7 +149,21 @@ def load_site_config(config_file: Path, records_dir: Path, site_dir: Path):
     return config
 
 
-def build_site(config_file: Path, records_dir: Path, out: Path) -> Path:
+NO_CACHE = "RSDIR_NO_CACHE"   # set to 1 for the hook: validate without the cache of records
+
+
+@contextmanager
+def _cache_choice(use_cache: bool) -> Iterator[None]:
+    """Tell the hook (which mkdocs loads, and which reads no arguments) whether to use the cache."""
+    with _restored_environment(NO_CACHE):
+        if use_cache:
+            os.environ.pop(NO_CACHE, None)
+        else:
+            os.environ[NO_CACHE] = "1"
+        yield
+
+
+def build_site(config_file: Path, records_dir: Path, out: Path, *, use_cache: bool = True) -> Path:
     """Build into a temporary folder beside `out`, then put it in place of `out`."""
     out = out.absolute()
     config_file = config_file.absolute()
@@ -159,7 +173,8 @@ def build_site(config_file: Path, records_dir: Path, out: Path) -> Path:
                                              project / "builder"])
     try:
         config = load_site_config(config_file, records_dir, staging)
-        with _restored_environment("SOURCE_DATE_EPOCH"), _mkdocs_log(logging.WARNING, echo_errors=False) as log:
+        with _restored_environment("SOURCE_DATE_EPOCH"), _cache_choice(use_cache), \
+                _mkdocs_log(logging.WARNING, echo_errors=False) as log:
             try:
                 mkdocs_build(config)
             except MkDocsException as err:
@@ -242,7 +257,7 @@ def check_port(port: int) -> None:
             raise _port_problem(port, err) from None
 
 
-def serve_site(config_file: Path, records_dir: Path, port: int) -> None:
+def serve_site(config_file: Path, records_dir: Path, port: int, *, use_cache: bool = True) -> None:
     """mkdocs' own preview server on 127.0.0.1, rebuilding when pages, records or schemas change.
 
     The records are validated by the mkdocs hook on every build; an invalid directory stops the
@@ -255,7 +270,8 @@ def serve_site(config_file: Path, records_dir: Path, port: int) -> None:
     check_source_date_epoch()
     check_port(port)
     # The preview server re-reads mkdocs.yml on every rebuild; `extra.records_dir` reads this.
-    with _restored_environment("RSDIR_RECORDS", "SOURCE_DATE_EPOCH"), _mkdocs_log(logging.INFO, echo_errors=True) as log:
+    with _restored_environment("RSDIR_RECORDS", "SOURCE_DATE_EPOCH"), _cache_choice(use_cache), \
+            _mkdocs_log(logging.INFO, echo_errors=True) as log:
         os.environ["RSDIR_RECORDS"] = str(records_dir.resolve())
         mkdocs_logger = logging.getLogger("mkdocs")
         level = mkdocs_logger.level

@@ -23,6 +23,7 @@ from builder.exports import feed
 from builder.site import directory_index, engine, maps, pages, vendor
 from builder.history import History, HistoryError, read_history
 from builder.model import Directory
+from builder.cache import Cache, cache_folder
 from builder.validate import validate_directory
 
 log = logging.getLogger("mkdocs.hooks.rsdir")
@@ -67,7 +68,8 @@ def build_directory(folder: Path, today: dt.date) -> Directory:
     """The validated directory, or a build error carrying the validator's messages."""
     if not folder.is_dir():
         raise PluginError(f"records folder `{folder}` does not exist")
-    validation = validate_directory(folder, today)
+    cache = None if os.environ.get("RSDIR_NO_CACHE") == "1" else Cache(cache_folder(), log.warning)
+    validation = validate_directory(folder, today, cache=cache)
     if validation.errors:
         lines = "\n".join(problem.as_text() for problem in validation.errors)
         raise PluginError(f"the records have {len(validation.errors)} error(s); fix them and build "

@@ -1,0 +1,177 @@
+"""The cache of loaded and checked records: answers are byte for byte those of `--no-cache`, a file
+is read again when it changed, and a cache from another rsdir, other schemas, or a damaged,
+foreign or unwritable cache is never trusted and never stops a command."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from builder import cache as cache_module
+from builder.cli import main
+from conftest import EXAMPLE_REQUESTS, FIXTURES, SAMPLE_RECORDS
+
+ON = ("--on", "2026-11-28")
+REQUEST = EXAMPLE_REQUESTS / "accept-copy-article.yaml"
+# Every command that reads the directory, in every format it prints.
+COMMANDS = {
+    "validate text": ["validate", *ON],
+    "validate json": ["validate", "--format", "json", *ON],
+    "validate github": ["validate", "--format", "github", *ON],
+    "validate one file": ["validate", "records/institutions/de/de-nordbib.yaml", *ON],
+    "check text": ["check", REQUEST, *sorted(EXAMPLE_REQUESTS.glob("retry-*.yaml")), *ON],
+    "check json": ["check", REQUEST, *sorted(EXAMPLE_REQUESTS.glob("retry-*.yaml")), "--format", "json", *ON],
+    "route text": ["route", REQUEST, "--all", *ON],
+    "route json": ["route", REQUEST, "--all", "--format", "json", *ON],
+    "partners text": ["partners", "de-nordbib", *ON],
+    "partners json": ["partners", "de-nordbib", "--format", "json", *ON],
+    "partners other": ["partners", "de-nordbib", "us-lakeside", "--format", "json", *ON],
+    "partners all text": ["partners", "--all", *ON],
+    "partners all json": ["partners", "--all", "--format", "json", *ON],
+}
+
+
+@pytest.fixture
+def records(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the sample records, with the working folder beside it (so file names read
+    `records/...` as in a checkout)."""
+    shutil.copytree(SAMPLE_RECORDS, tmp_path / "records")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "records"
+
+
+def run(*args) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def cache_files(home: Path) -> list[Path]:
+    return sorted((home / "rsdir").glob("*.jsonl")) if (home / "rsdir").is_dir() else []
+
+
+@pytest.mark.parametrize("command", COMMANDS.values(), ids=COMMANDS.keys())
+def test_answers_are_byte_identical_with_and_without_the_cache(command, records, cache_home):
+    uncached = run(*command, "--no-cache")
+    assert cache_files(cache_home) == []          # --no-cache neither reads nor writes it
+    first = run(*command)                         # fills the cache
+    assert len(cache_files(cache_home)) == 1
+    warm = run(*command)                          # answers from it
+    assert first == uncached
+    assert warm == uncached
+
+
+def test_a_changed_file_is_read_again(records, cache_home):
+    run("validate", *ON)
+    target = records / "institutions" / "de" / "de-nordbib.yaml"
+    target.write_text(target.read_text(encoding="utf-8").replace("status: \"active\"", "status: asleep"),
+                      encoding="utf-8")
+    cached = run("validate", "--format", "json", *ON)
+    assert cached == run("validate", "--format", "json", "--no-cache", *ON)
+    assert cached[0] == 1 and "asleep" in cached[1]
+
+
+def test_a_new_day_checks_the_directory_again(records, cache_home):
+    """Review dates are compared with today: the directory's problems are kept per day."""
+    assert run("validate", "--on", "2026-11-28")[0] == 0
+    late = run("validate", "--strict", "--format", "json", "--on", "2031-01-01")
+    assert late == run("validate", "--strict", "--format", "json", "--no-cache", "--on", "2031-01-01")
+    assert "review-overdue" in late[1]
+
+
+def _rewritten(path: Path, **header_changes) -> None:
+    """The cache file with its directory's problems replaced by a forged one, and its header
+    changed as given, the checksum made to fit: only the header can tell it apart."""
+    first, _, body = path.read_bytes().partition(b"\n")
+    header = json.loads(first)
+    directory_line, _, entries = body.partition(b"\n")
+    directory = json.loads(directory_line)
+    directory["problems"] = [["records/pods/nordic-share.yaml", 1, 1, "error", "$", "forged", "FORGED"]]
+    body = json.dumps(directory).encode() + b"\n" + entries
+    header.update(header_changes, sha256=hashlib.sha256(body).hexdigest())
+    path.write_bytes(json.dumps(header).encode() + b"\n" + body)
+
+
+def test_the_forged_cache_of_the_next_tests_would_be_believed(records, cache_home):
+    """The tests below are only worth something if the cache is really used when it fits."""
+    run("validate", *ON)
+    (cache_file,) = cache_files(cache_home)
+    _rewritten(cache_file)
+    assert "FORGED" in run("validate", *ON)[1]
+
+
+@pytest.mark.parametrize("key", ["rsdir", "schemas"])
+def test_a_cache_of_another_rsdir_or_other_schemas_is_not_used(key, records, cache_home):
+    run("validate", *ON)
+    (cache_file,) = cache_files(cache_home)
+    _rewritten(cache_file, **{key: "0" * 64})
+    answer = run("validate", *ON)
+    assert "FORGED" not in answer[1]
+    assert answer == run("validate", "--no-cache", *ON)
+    # ...and it was rewritten for this rsdir.
+    assert json.loads(cache_file.read_bytes().partition(b"\n")[0])[key] != "0" * 64
+
+
+def test_a_new_rsdir_version_does_not_reuse_the_cache(records, cache_home, monkeypatch):
+    run("validate", *ON)
+    (cache_file,) = cache_files(cache_home)
+    _rewritten(cache_file)
+    monkeypatch.setattr(cache_module.metadata, "version", lambda name: "99.0.0")
+    cache_module.rsdir_key.cache_clear()
+    try:
+        assert "FORGED" not in run("validate", *ON)[1]
+    finally:
+        cache_module.rsdir_key.cache_clear()
+
+
+@pytest.mark.parametrize("damage", ["truncated", "flipped byte", "foreign JSON", "not JSON", "empty"])
+def test_a_damaged_or_foreign_cache_file_is_ignored_and_rewritten(damage, records, cache_home):
+    expected = run("validate", "--format", "json", "--no-cache", *ON)
+    run("validate", *ON)
+    (cache_file,) = cache_files(cache_home)
+    content = cache_file.read_bytes()
+    damaged = {"truncated": content[: len(content) // 2],
+               "flipped byte": content[:-10] + bytes([content[-10] ^ 1]) + content[-9:],
+               "foreign JSON": b'{"format": "something-else"}\n{}\n',
+               "not JSON": b"\x00\xff garbage",
+               "empty": b""}[damage]
+    cache_file.write_bytes(damaged)
+    assert run("validate", "--format", "json", *ON) == expected
+    assert cache_file.read_bytes() == content       # rewritten as it should be
+    assert run("validate", "--format", "json", *ON) == expected
+
+
+def test_an_unwritable_cache_folder_gives_one_warning_and_the_command_still_works(records, tmp_path,
+                                                                                 monkeypatch):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    code, stdout, stderr = run("check", REQUEST, "--format", "json", *ON)
+    assert (code, stdout) == run("check", REQUEST, "--format", "json", "--no-cache", *ON)[:2]
+    warnings = [line for line in stderr.splitlines() if "cache" in line]
+    assert len(warnings) == 1 and warnings[0].startswith("rsdir: warning: cannot write the cache")
+
+
+def test_unreadable_records_are_cached_with_their_problem(records, cache_home):
+    (records / "institutions" / "de" / "de-broken.yaml").write_bytes(
+        (FIXTURES / "invalid" / "yaml-duplicate-key" / "top-level.yaml").read_bytes())
+    expected = run("validate", "--format", "json", "--no-cache", *ON)
+    assert expected[0] == 1 and "yaml-duplicate-key" in expected[1]
+    assert run("validate", "--format", "json", *ON) == expected
+    assert run("validate", "--format", "json", *ON) == expected
+
+
+def test_the_cache_holds_data_only(records, cache_home):
+    run("partners", "--all", *ON)
+    (cache_file,) = cache_files(cache_home)
+    header, directory, *entries = cache_file.read_bytes().split(b"\n")
+    assert json.loads(header)["format"] == "rsdir-cache"
+    json.loads(directory)
+    for line in entries:
+        key, _, entry = line.partition(b" ")
+        assert key.decode().split(":")[0] in ("institution", "pod")
+        json.loads(entry)
