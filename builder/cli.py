@@ -101,12 +101,11 @@ def require_paths_inside(paths: tuple[Path, ...], records_dir: Path) -> None:
 
 def cycle_collector_off_for_this_command() -> None:
     """A command that reads the directory holds millions of small objects and makes no reference
-    cycles; Python's cycle collector would only scan them again and again (and once more at the
-    end), about a tenth of the run at 10,000 records. It is switched back on when the command
-    ends, for callers that run commands in their own process (the tests do)."""
-    if gc.isenabled():
-        gc.disable()
-        click.get_current_context().call_on_close(gc.enable)
+    cycles; Python's cycle collector would only scan them again and again, and once more when it
+    is switched back on (a tenth of a run at 10,000 records, most of an answer from the cache). The
+    command is the process's last work, so it stays off; a caller that runs commands in its own
+    process switches it back on (the tests do)."""
+    gc.disable()
 
 
 def validated(records_dir: Path, on_date: dt.date | None = None) -> Validation:

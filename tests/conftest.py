@@ -64,6 +64,16 @@ def cache_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     return folder
 
 
+@pytest.fixture(autouse=True)
+def _cycle_collector_back_on() -> Iterator[None]:
+    """Commands switch Python's cycle collector off for the rest of their process; in the tests'
+    process it is switched on again after each test."""
+    import gc
+
+    yield
+    gc.enable()
+
+
 REMOVED = object()   # for `changed`: take the value out instead of replacing it
 
 

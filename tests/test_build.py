@@ -321,16 +321,16 @@ def test_serve_fails_at_once_when_the_port_is_taken(monkeypatch):
 
 
 def test_build_validates_the_records_once_with_the_validators_messages(tmp_path, monkeypatch):
-    import builder.validate
+    import builder.crosschecks
 
     loads = []
-    real_load = builder.validate.load_records
+    real_checks = builder.crosschecks.run_all
 
-    def counting_load(*args, **kwargs):
+    def counting_checks(*args, **kwargs):
         loads.append(args[0])
-        return real_load(*args, **kwargs)
+        return real_checks(*args, **kwargs)
 
-    monkeypatch.setattr(builder.validate, "load_records", counting_load)
+    monkeypatch.setattr(builder.crosschecks, "run_all", counting_checks)
     records = committed_records(tmp_path, ROOT / "records")
     out = tmp_path / "site"
     assert build(records, out).exit_code == 0
