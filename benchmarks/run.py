@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("validate.py", "decisions.py", "site.py", "updates.py", "browser.py")
+SCRIPTS = ("validate.py", "commands.py", "decisions.py", "site.py", "updates.py", "browser.py")
 
 
 def main(argv: list[str] | None = None) -> int:

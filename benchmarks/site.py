@@ -105,7 +105,28 @@ def measure(n: int, out: Path) -> dict:
         "directory_index_mb": round(size(built / "assets" / "directory-index.json") / 2**20, 2),
         "pages": sum(1 for _ in built.rglob("index.html")),
         "map_bytes_per_institution": map_bytes_per_institution(built, n),
+        **site_weight(built, n),
     }
+
+
+def site_weight(built: Path, n: int) -> dict:
+    """Bytes of the whole site, per institution, and where they go (by top-level folder, the
+    feed by its subfolder)."""
+    by_part: dict[str, int] = {}
+    total = files = 0
+    for path in built.rglob("*"):
+        if not path.is_file():
+            continue
+        parts = path.relative_to(built).parts
+        part = "/".join(parts[:3]) if parts[:2] == ("feed", "v1") and len(parts) > 3 else (
+            parts[0] if len(parts) > 1 else "(top level)")
+        size = path.stat().st_size
+        by_part[part] = by_part.get(part, 0) + size
+        total += size
+        files += 1
+    return {"site_mb": round(total / 2**20, 1), "site_files": files, "bytes_per_institution": round(total / n),
+            "mb_by_part": {name: round(size / 2**20, 2) for name, size in
+                           sorted(by_part.items(), key=lambda item: -item[1])[:12]}}
 
 
 def main() -> int:

@@ -30,8 +30,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 OUT = HERE / "out"
-PEER_VENV = OUT / "peer-venv"
 PEER_VERSION = "0.39.0"
+# check-jsonschema as a user would install it (`pip install check-jsonschema`: ruamel.yaml reads
+# YAML in Python), and with ruamel.yaml's C parser, the fastest set-up a user could pick. Each in
+# its own virtual environment (check-jsonschema needs another version of click than ours).
+PEERS = {
+    "default install": (OUT / "peer-venv", [f"check-jsonschema=={PEER_VERSION}"]),
+    "with ruamel.yaml.clib": (OUT / "peer-clib-venv", [f"check-jsonschema=={PEER_VERSION}", "ruamel.yaml.clib==0.2.15"]),
+}
+SHAPES = ("full", "small")
 SCHEMA = "schema/institution.schema.json"
 
 sys.path.insert(0, str(HERE))
@@ -47,17 +54,17 @@ class Run:
     output: str
 
 
-def directory_for(n: int, seed: int) -> tuple[Path, float | None]:
-    """The synthetic records folder for `n` institutions and the seconds it took to write, or None
-    when a folder written by the same generator was reused."""
-    root = OUT / f"records-{n}-seed{seed}"
+def directory_for(n: int, seed: int, shape: str = "full") -> tuple[Path, float | None]:
+    """The synthetic records folder for `n` institutions of `shape` and the seconds it took to
+    write, or None when a folder written by the same generator was reused."""
+    root = OUT / (f"records-{n}-seed{seed}" if shape == "full" else f"records-{n}-seed{seed}-{shape}")
     marker = root / ".generator-sha256"
     generator = hashlib.sha256(Path(synth.__file__).read_bytes()).hexdigest()
     if marker.exists() and marker.read_text(encoding="utf-8") == generator:
         return root, None
     shutil.rmtree(root, ignore_errors=True)
     started = time.perf_counter()
-    synth.generate(root, n, seed=seed)
+    synth.generate(root, n, seed=seed, shape=shape)
     seconds = time.perf_counter() - started
     marker.write_text(generator, encoding="utf-8")
     return root, seconds
@@ -82,22 +89,22 @@ def rsdir() -> str:
 
 
 def ours(root: Path, repeat: int) -> Run:
-    runs = [timed([rsdir(), "validate", "--records", os.path.relpath(root, REPO)]) for _ in range(repeat)]
+    """Cold runs: without the cache, so every record is read and checked."""
+    runs = [timed([rsdir(), "validate", "--no-cache", "--records", os.path.relpath(root, REPO)])
+            for _ in range(repeat)]
     for run in runs:
         if run.exit_code != 0:
             raise SystemExit(f"rsdir validate failed on the synthetic directory:\n{run.output[-3000:]}")
     return min(runs, key=lambda run: run.seconds)
 
 
-def peer_executable() -> Path:
-    executable = PEER_VENV / "bin" / "check-jsonschema"
+def peer_executable(venv: Path, packages: list[str]) -> Path:
+    executable = venv / "bin" / "check-jsonschema"
     if not executable.exists():
-        print(f"creating {os.path.relpath(PEER_VENV)} with check-jsonschema=={PEER_VERSION} ...",
-              file=sys.stderr)
+        print(f"creating {os.path.relpath(venv)} with {' '.join(packages)} ...", file=sys.stderr)
         python = shutil.which("python3.11") or sys.executable
-        subprocess.run([python, "-m", "venv", str(PEER_VENV)], check=True)
-        subprocess.run([str(PEER_VENV / "bin" / "pip"), "install", "--quiet",
-                        f"check-jsonschema=={PEER_VERSION}"], check=True)
+        subprocess.run([python, "-m", "venv", str(venv)], check=True)
+        subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", *packages], check=True)
     return executable
 
 
@@ -121,12 +128,12 @@ def batches(arguments: list[str], fixed: list[str]) -> list[list[str]]:
     return groups
 
 
-def peer(root: Path, repeat: int) -> tuple[Run, int]:
+def peer(root: Path, repeat: int, venv: Path, packages: list[str]) -> tuple[Run, int]:
     """check-jsonschema over every institution file; returns the best run and how many invocations
     it took. The ECMAScript regex engine it uses by default rejects two of our schema's patterns
     (an escaped `"` inside a character class), so it runs with Python regexes, as we do."""
     files = sorted(os.path.relpath(path, REPO) for path in (root / "institutions").glob("*/*.yaml"))
-    fixed = [str(peer_executable()), "--schemafile", SCHEMA]
+    fixed = [str(peer_executable(venv, packages)), "--schemafile", SCHEMA]
     groups = batches(files, fixed)
     runs = []
     for _ in range(repeat):
@@ -156,31 +163,43 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
 
     rows = []
-    for n in sizes:
-        root, generated = directory_for(n, args.seed)
-        if generated is not None:
-            print(f"  N={n}: synthetic directory written in {generated:.1f} s", file=sys.stderr)
-        ours_run = ours(root, args.repeat)
-        summary = ours_run.output.strip().splitlines()[-1] if ours_run.output.strip() else ""
-        row = {"n": n, "ours_s": round(ours_run.seconds, 2), "ours_cpu_s": round(ours_run.cpu_seconds, 2),
-               "ours_peak_rss_mb": round(ours_run.peak_rss_mb), "ours_summary": summary}
-        if not args.no_peer:
-            peer_run, invocations = peer(root, args.peer_repeat)
-            row.update(peer_s=round(peer_run.seconds, 2), peer_cpu_s=round(peer_run.cpu_seconds, 2),
-                       peer_invocations=invocations,
-                       ratio=round(peer_run.seconds / ours_run.seconds, 1))
-        rows.append(row)
-        print(f"  N={n}: {summary}", file=sys.stderr)
+    for shape in SHAPES:
+        for n in sizes:
+            root, generated = directory_for(n, args.seed, shape)
+            if generated is not None:
+                print(f"  N={n} ({shape}): synthetic directory written in {generated:.1f} s", file=sys.stderr)
+            ours_run = ours(root, args.repeat)
+            summary = ours_run.output.strip().splitlines()[-1] if ours_run.output.strip() else ""
+            size = sum(path.stat().st_size for path in (root / "institutions").glob("*/*.yaml")) / n
+            row = {"n": n, "shape": shape, "bytes_per_record": round(size), "ours_s": round(ours_run.seconds, 2),
+                   "ours_cpu_s": round(ours_run.cpu_seconds, 2), "ours_peak_rss_mb": round(ours_run.peak_rss_mb),
+                   "ours_summary": summary, "peers": {}}
+            if not args.no_peer:
+                for label, (venv, packages) in PEERS.items():
+                    peer_run, _ = peer(root, args.peer_repeat, venv, packages)
+                    row["peers"][label] = {"s": round(peer_run.seconds, 2), "cpu_s": round(peer_run.cpu_seconds, 2),
+                                           "ratio": round(peer_run.seconds / ours_run.seconds, 1),
+                                           "cpu_ratio": round(peer_run.cpu_seconds / ours_run.cpu_seconds, 1)}
+            rows.append(row)
+            print(f"  N={n} ({shape}): {summary}", file=sys.stderr)
 
     print(f"validate benchmark — {time.strftime('%Y-%m-%d')}, {machine()}, load average "
           f"{os.getloadavg()[0]:.1f}")
-    print("seconds are wall time (CPU time in brackets); ratio = check-jsonschema / rsdir validate, wall")
-    print(f"{'N':>7} {'rsdir validate':>18} {'check-jsonschema':>20} {'ratio':>7} {'rsdir peak RSS MB':>18}")
+    print("cold rsdir validate (--no-cache) against check-jsonschema over the same institution files;")
+    print("seconds are wall time (CPU time in brackets); ratio = check-jsonschema / rsdir, wall (CPU)")
+    header = f"{'shape':>6} {'N':>7} {'B/record':>9} {'rsdir validate':>16} {'peak MB':>8}"
+    for label in PEERS:
+        header += f" {label:>30}"
+    print(header)
     for row in rows:
-        ours_s = f"{row['ours_s']:.2f} ({row['ours_cpu_s']:.2f})"
-        peer_s = f"{row['peer_s']:.2f} ({row['peer_cpu_s']:.2f})" if "peer_s" in row else "-"
-        ratio = f"{row['ratio']:.1f}x" if "ratio" in row else "-"
-        print(f"{row['n']:>7} {ours_s:>18} {peer_s:>20} {ratio:>7} {row['ours_peak_rss_mb']:>18}")
+        ours_text = f"{row['ours_s']:.2f} ({row['ours_cpu_s']:.2f})"
+        line = f"{row['shape']:>6} {row['n']:>7} {row['bytes_per_record']:>9} {ours_text:>16} {row['ours_peak_rss_mb']:>8}"
+        for label in PEERS:
+            found = row["peers"].get(label)
+            text = (f"{found['s']:.2f} ({found['cpu_s']:.2f}) {found['ratio']:.1f}x ({found['cpu_ratio']:.1f}x)"
+                    if found else "-")
+            line += f" {text:>30}"
+        print(line)
     if args.json:
         args.json.write_text(json.dumps({"machine": machine(), "rows": rows}, indent=2) + "\n", encoding="utf-8")
     return 0
