@@ -14,8 +14,11 @@ from pathlib import Path
 
 VENDOR_PREFIX = "assets/vendor/"
 # Per package: the files and folders of it the pages use, relative to the package's folder.
+# A package without a LICENSE file ships its package.json, which names its licence and author.
 SHIPPED: dict[str, tuple[str, ...]] = {
     "yaml": ("browser/dist", "LICENSE"),   # the YAML parser of request files dropped on /check/
+    # The JSON Schema 2020-12 validator of the profile editor: plain ES modules, no dependencies.
+    "@cfworker/json-schema": ("dist/esm", "package.json"),
 }
 
 
