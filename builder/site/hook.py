@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from builder.exports import feed
-from builder.site import directory_index, engine, maps, pages, vendor
+from builder.site import directory_index, editor_rules, engine, maps, pages, vendor
 from builder.history import History, HistoryError, read_history
 from builder.model import Directory
 from builder.cache import Cache, cache_folder
@@ -29,6 +29,8 @@ from builder.validate import validate_directory
 log = logging.getLogger("mkdocs.hooks.rsdir")
 
 SUMMARY_MARKER = "<!-- rsdir:summary -->"
+# The profile editor proposes files to the repository mkdocs.yml names in `repo_url`.
+REPO_URL_MARKER = "rsdir:repo-url"
 SCHEMA_ORDER = ("institution", "pod", "request")
 
 
@@ -139,6 +141,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
         # thousands of large HTML blocks would be most of the build time.
         _state.finished[source] = markdown
         return ""
+    if source == "edit.md":
+        markdown = markdown.replace(REPO_URL_MARKER, str(Markup.escape(config.repo_url or "")))
     if source == "index.md" and SUMMARY_MARKER in markdown and _state.directory is not None:
         summary = pages.home_summary(_state.directory, _state.last_updated, _state.world)
         markdown = markdown.replace(SUMMARY_MARKER, f"\n\n{summary}\n\n")
@@ -163,14 +167,16 @@ def output_path(site_dir: Path, relative: str) -> Path:
 
 def extra_files(directory: Directory, history: History, site_url: str) -> dict[str, bytes]:
     """The files built beside the pages: the feed (with the published schemas), the index the
-    directory page searches in the browser, the sentences of the engine that answers requests
-    in the browser, the npm libraries the pages load and the country shapes their maps draw."""
+    directory page searches in the browser (and the profile editor checks against), the sentences
+    of the engine that answers requests in the browser, the profile editor's rules, the npm
+    libraries the pages load and the country shapes their maps draw."""
     try:
         produced = feed.build_feed(directory, history, site_url)
     except ValueError as err:
         raise PluginError(str(err)) from None
     produced["assets/directory-index.json"] = directory_index.directory_index(directory)
     produced[engine.MESSAGES_FILE] = engine.messages_file()
+    produced["assets/editor-rules.json"] = editor_rules.editor_rules()
     produced.update(_state.vendor)
     if _state.world is not None:
         produced[maps.SPRITE_PATH] = maps.world_svg(_state.world)

@@ -1,0 +1,333 @@
+/*
+ * The checks of builder/crosschecks.py that one profile can be put through in the browser, as a
+ * newcomer to the published directory: the same rules, under the same names, in the same order,
+ * with the same codes and messages. Checks that need what the feed does not carry (the other
+ * libraries' own partner lists, the pods' member lists) or that the editor cannot get wrong (the
+ * file name and folder follow from the id and the country) are left to `rsdir validate`.
+ *
+ * Pure: the record, the directory (see directory-data.mjs), the rules Python publishes
+ * (assets/editor-rules.json) and today's date in; problems out.
+ */
+
+export const ANY_INDEX = "*";
+const CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz";
+
+/* crosschecks.touches */
+export function touches(invalid, part) {
+  for (let n = 0; n < Math.min(invalid.length, part.length); n++) {
+    const read = part[n], wrong = invalid[n];
+    if (!(read === wrong || (read === ANY_INDEX && typeof wrong === "number"))) return false;
+  }
+  return true;
+}
+
+function problem(path, code, message, severity = "error") {
+  return { path, code, message, severity };
+}
+
+function lendingOf(record) {
+  return record.lending || {};
+}
+
+function rulesOf(record) {
+  return lendingOf(record).rules || [];
+}
+
+/* date.fromisoformat for the YYYY-MM-DD the schema allows: a real day of years 1 to 9999. */
+export function parseDate(text) {
+  const match = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(text);
+  if (!match) return null;
+  const [year, month, day] = match.slice(1).map(Number);
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
+  return { year, month, day };
+}
+
+function daysInMonth(year, month) {
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+}
+
+function compareDates(a, b) {
+  return (a.year - b.year) || (a.month - b.month) || (a.day - b.day);
+}
+
+/* Python's f"{number:g}": six significant digits, an exponent below 1e-4 and from 1e6 on. */
+export function pythonG(number) {
+  if (number === 0) return "0";
+  const [mantissa, exponentText] = number.toExponential(5).split("e");
+  const exponent = Number(exponentText);
+  const strip = (text) => (text.includes(".") ? text.replace(/0+$/, "").replace(/\.$/, "") : text);
+  if (exponent < -4 || exponent >= 6) {
+    const sign = exponent < 0 ? "-" : "+";
+    return `${strip(mantissa)}e${sign}${String(Math.abs(exponent)).padStart(2, "0")}`;
+  }
+  return strip(number.toFixed(Math.max(0, 5 - exponent)));
+}
+
+/* identifiers.agency_key */
+export function agencyKey(authority, value) {
+  const upper = authority.toUpperCase();
+  let comparable = value;
+  if (upper === "ISIL") comparable = value.toLowerCase();
+  else if (upper === "OCLC") comparable = value.toUpperCase();
+  else if (upper === "ROR") comparable = value.replace(/^https:\/\/ror\.org\//, "").toLowerCase();
+  return `${upper}:${comparable}`;
+}
+
+/* crosschecks.identifier_keys */
+export function identifierKeys(record) {
+  const identifiers = record.identifiers || {};
+  const keys = [];
+  for (const name of ["isil", "oclc", "ror", "alma"]) {
+    if (name in identifiers) keys.push([["identifiers", name], agencyKey(name, identifiers[name])]);
+  }
+  (identifiers.other || []).forEach((other, index) => {
+    keys.push([["identifiers", "other", index, "value"], agencyKey(other.authority, other.value)]);
+  });
+  return keys;
+}
+
+/* crosschecks.isil_problem */
+export function isilProblem(isil, countryCodes, nonCountryLengths) {
+  if (Array.from(isil).length > 16) return "an ISIL has at most 16 characters";
+  const hyphen = isil.indexOf("-");
+  const prefix = hyphen < 0 ? isil : isil.slice(0, hyphen);
+  const unit = hyphen < 0 ? "" : isil.slice(hyphen + 1);
+  if (hyphen < 0 || !prefix || !unit) return "an ISIL is a prefix, a hyphen and a library code, like `DE-89`";
+  if (prefix.length === 2) {
+    if (prefix !== prefix.toUpperCase() || prefix === prefix.toLowerCase() || !countryCodes.includes(prefix)) {
+      return `\`${prefix}\` is not an upper-case ISO 3166 country code`;
+    }
+  } else if (!nonCountryLengths.includes(prefix.length)) {
+    return "the prefix must be a 2-letter country code or a 1-, 3- or 4-character agency prefix";
+  }
+  return null;
+}
+
+/* crosschecks.ror_checksum_ok */
+export function rorChecksumOk(ror) {
+  const bare = ror.replace(/^https:\/\/ror\.org\//, "").toLowerCase();
+  let number = 0;
+  for (const char of bare.slice(0, 7)) number = number * 32 + CROCKFORD.indexOf(char);
+  return 98 - (number * 100) % 97 === Number(bare.slice(7, 9));
+}
+
+/* crosschecks.review_overdue */
+export function reviewOverdue(reviewed, today, months) {
+  const apart = (today.year - reviewed.year) * 12 + (today.month - reviewed.month);
+  if (apart !== months) return apart > months;
+  return today.day > Math.min(reviewed.day, daysInMonth(today.year, today.month));
+}
+
+/* --- the checks, in the order of builder/crosschecks.py ---------------------------------------- */
+
+function* idNotReserved({ record, fit, rules }) {
+  if (fit(["id"]) && rules.reserved_ids.includes(record.id)) {
+    yield problem(["id"], "reserved-id", `\`${record.id}\` is reserved by the site or by Windows; choose another id, `
+      + "for example one starting with your country code");
+  }
+}
+
+function* idsUnique({ record, fit, directory }) {
+  const other = fit(["id"]) && directory.institutions.get(record.id);
+  if (other) {
+    yield problem(["id"], "duplicate-id", `id \`${record.id}\` is already used by `
+      + `records/institutions/${other.country.toLowerCase()}/${record.id}.yaml; choose another id`);
+  }
+}
+
+function* datesExist({ record, fit }) {
+  const dates = [];
+  if (fit(["last_reviewed"]) && "last_reviewed" in record) dates.push([["last_reviewed"], record.last_reviewed]);
+  if (fit(["lending", "closures"])) {
+    (lendingOf(record).closures || []).forEach((closure, index) => {
+      for (const end of ["from", "to"]) dates.push([["lending", "closures", index, end], closure[end]]);
+    });
+  }
+  for (const [path, text] of dates) {
+    if (!parseDate(text)) yield problem(path, "invalid-date", `\`${text}\` is not a real date; write YYYY-MM-DD`);
+  }
+}
+
+function* isilWellFormed({ record, fit, rules, countryCodes }) {
+  const isil = (record.identifiers || {}).isil;
+  const why = fit(["identifiers", "isil"]) && isil !== undefined
+    && isilProblem(isil, countryCodes, rules.isil_non_country_lengths);
+  if (why) yield problem(["identifiers", "isil"], "isil-syntax", `\`${isil}\` is not a valid ISIL: ${why}`);
+}
+
+function* rorChecksum({ record, fit }) {
+  const ror = (record.identifiers || {}).ror;
+  if (fit(["identifiers", "ror"]) && ror !== undefined && !rorChecksumOk(ror)) {
+    yield problem(["identifiers", "ror"], "ror-checksum", `\`${ror}\` fails the ROR checksum; copy the id again from ror.org`);
+  }
+}
+
+function* identifiersUnique({ record, fit, directory }) {
+  if (!fit(["id"], ["identifiers"])) return;
+  for (const [path, key] of identifierKeys(record)) {
+    const owner = directory.identifierOwners.get(key);
+    if (owner !== undefined && owner !== record.id) {
+      yield problem(path, "duplicate-identifier", `this identifier is already claimed by \`${owner}\`; check it, or ask the `
+        + "directory admins if the other record is wrong");
+    }
+  }
+}
+
+function* timezoneExists({ record, fit, rules }) {
+  const name = record.timezone;
+  if (fit(["timezone"]) && name !== undefined && !rules.time_zones.includes(name)) {
+    yield problem(["timezone"], "unknown-timezone", `\`${name}\` is not an IANA time zone; use a name like \`Europe/Berlin\``);
+  }
+}
+
+function* partnersExist({ record, fit, known }) {
+  if (!fit(["partners"])) return;
+  for (const [index, partner] of (record.partners || []).entries()) {
+    if (partner.startsWith("pod:")) {
+      if (!known.pods.has(partner.slice(4))) {
+        yield problem(["partners", index], "unknown-pod",
+          `pod \`${partner.slice(4)}\` is not in the directory; check the spelling or remove it`);
+      }
+    } else if (!known.institutions.has(partner)) {
+      yield problem(["partners", index], "unknown-partner",
+        `partner \`${partner}\` is not in the directory; check the spelling or remove it`);
+    }
+  }
+}
+
+function* podsExist({ record, fit, known }) {
+  if (!fit(["pods"])) return;
+  for (const [index, pod] of (record.pods || []).entries()) {
+    if (!known.pods.has(pod)) {
+      yield problem(["pods", index], "unknown-pod", `pod \`${pod}\` is not in the directory; check the spelling or remove it`);
+    }
+  }
+}
+
+function* ruleExemptionsExist({ record, fit, known }) {
+  if (!fit(["lending", "rules", ANY_INDEX, "unless"])) return;
+  for (const [index, rule] of rulesOf(record).entries()) {
+    const unless = rule.unless || {};
+    for (const [position, requester] of (unless.requester || []).entries()) {
+      if (!known.institutions.has(requester)) {
+        yield problem(["lending", "rules", index, "unless", "requester", position], "unknown-exemption",
+          `institution \`${requester}\` is not in the directory; check the spelling or remove it`);
+      }
+    }
+    for (const [position, pod] of (unless.requester_pod || []).entries()) {
+      if (!known.pods.has(pod)) {
+        yield problem(["lending", "rules", index, "unless", "requester_pod", position], "unknown-exemption",
+          `pod \`${pod}\` is not in the directory; check the spelling or remove it`);
+      }
+    }
+  }
+}
+
+function* activeHasChannels({ record, fit }) {
+  if (fit(["status"], ["request_channels"]) && record.status === "active"
+      && !(record.request_channels && record.request_channels.length)) {
+    yield problem([], "no-request-channels", "an active institution needs `request_channels` (at least an email "
+      + "channel); add one, or set `status: inactive`");
+  }
+}
+
+function* almaChannelHasCode({ record, fit }) {
+  if (!fit(["identifiers", "alma"], ["request_channels"])) return;
+  const hasIdentifier = "alma" in (record.identifiers || {});
+  for (const [index, channel] of (record.request_channels || []).entries()) {
+    if (channel.method === "alma" && !("institution_code" in channel) && !hasIdentifier) {
+      yield problem(["request_channels", index], "alma-code-missing",
+        "an `alma` channel needs `institution_code`, or set `identifiers.alma`");
+    }
+  }
+}
+
+function* feeHasCurrency({ record, fit }) {
+  if (!fit(["lending", "currency"], ["lending", "loan", "fee"], ["lending", "copy", "fee"],
+    ["lending", "rules", ANY_INDEX, "when", "max_cost_below"])) return;
+  const lending = lendingOf(record);
+  if ("currency" in lending) return;
+  for (const service of ["loan", "copy"]) {
+    const fee = service in lending ? lending[service].fee : undefined;
+    if (fee !== undefined && fee > 0) {
+      yield problem(["lending", service, "fee"], "fee-without-currency",
+        `a fee of ${pythonG(fee)} needs \`lending.currency\` (for example \`currency: EUR\`)`);
+    }
+  }
+  for (const [index, rule] of rulesOf(record).entries()) {
+    if ("max_cost_below" in (rule.when || {})) {
+      yield problem(["lending", "rules", index, "when", "max_cost_below"], "fee-without-currency",
+        "`max_cost_below` is an amount in `lending.currency`; add the currency");
+    }
+  }
+}
+
+function* rulesHaveConditions({ record, fit }) {
+  if (!fit(["lending", "rules", ANY_INDEX, "when"], ["lending", "rules", ANY_INDEX, "id"])) return;
+  for (const [index, rule] of rulesOf(record).entries()) {
+    if (!rule.when || !Object.keys(rule.when).length) {
+      yield problem(["lending", "rules", index, "when"], "rule-without-conditions",
+        `rule \`${rule.id}\` has no conditions in \`when\`, so it would reject every request; add a condition or remove the rule`);
+    }
+  }
+}
+
+function* ruleReasonFitsOutcome({ record, fit, rules }) {
+  if (!fit(["lending", "rules", ANY_INDEX, "outcome"], ["lending", "rules", ANY_INDEX, "reason"])) return;
+  for (const [index, rule] of rulesOf(record).entries()) {
+    const allowed = rules.reasons[rule.outcome];
+    if (!allowed.includes(rule.reason)) {
+      yield problem(["lending", "rules", index, "reason"], "rule-reason-outcome",
+        `\`${rule.reason}\` is not a reason for outcome \`${rule.outcome}\`; use one of: ${allowed.join(", ")}`);
+    }
+  }
+}
+
+function* ruleIdsUnique({ record, fit }) {
+  if (!fit(["lending", "rules", ANY_INDEX, "id"])) return;
+  const seen = new Set();
+  for (const [index, rule] of rulesOf(record).entries()) {
+    if (seen.has(rule.id)) {
+      yield problem(["lending", "rules", index, "id"], "duplicate-rule-id", `rule id \`${rule.id}\` is used twice; rename one`);
+    }
+    seen.add(rule.id);
+  }
+}
+
+function* closuresInOrder({ record, fit }) {
+  if (!fit(["lending", "closures"])) return;
+  for (const [index, closure] of (lendingOf(record).closures || []).entries()) {
+    const start = parseDate(closure.from), end = parseDate(closure.to);
+    if (start && end && compareDates(end, start) < 0) {
+      yield problem(["lending", "closures", index, "to"], "closure-order",
+        `this closure ends (${closure.to}) before it starts (${closure.from}); swap the dates`);
+    }
+  }
+}
+
+function* reviewedRecently({ record, fit, rules, today }) {
+  const reviewed = fit(["last_reviewed"]) && parseDate(record.last_reviewed);
+  if (reviewed && reviewOverdue(reviewed, today, rules.review_months)) {
+    yield problem(["last_reviewed"], "review-overdue", `last reviewed ${record.last_reviewed}, more than `
+      + `${rules.review_months} months ago; check the profile and update \`last_reviewed\``, "warning");
+  }
+}
+
+export const CHECKS = [
+  idNotReserved, idsUnique, datesExist, isilWellFormed, rorChecksum, identifiersUnique, timezoneExists,
+  partnersExist, podsExist, ruleExemptionsExist, activeHasChannels, almaChannelHasCode, feeHasCurrency,
+  rulesHaveConditions, ruleReasonFitsOutcome, ruleIdsUnique, closuresInOrder, reviewedRecently,
+];
+
+/* Every problem the checks find in `record`, a newcomer to `directory` (the profile being edited
+ * already left out of it), skipping the parts `invalid` (schema-problems.invalidParts) names. */
+export function recordProblems(record, { directory, rules, countryCodes, invalid = [], today }) {
+  const fit = (...parts) => !invalid.some((wrong) => parts.some((part) => touches(wrong, part)));
+  // Like `_known_ids`: the directory's ids, and this record's own.
+  const institutions = new Set(directory.institutions.keys());
+  if (typeof record.id === "string") institutions.add(record.id);
+  const known = { institutions, pods: new Set(directory.pods.keys()) };
+  const context = { record, fit, directory, rules, countryCodes, known, today: parseDate(today) };
+  return CHECKS.flatMap((check) => [...check(context)]);
+}

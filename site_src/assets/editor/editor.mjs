@@ -1,0 +1,339 @@
+/*
+ * The profile editor page (/edit/, /edit/?id=<id>): loads the schema, the editor's rules, the
+ * directory index and, to edit a profile, its feed file; builds the form; after every change
+ * checks the profile, puts each message beside its field and in the summary, and shows the file
+ * in #rs-editor-yaml once nothing stops it. Download, copy and "Propose on GitHub" hand the file
+ * on; nothing is sent anywhere else.
+ *
+ * Started from the element with data-module="rs-editor". Everything from the feed is record
+ * text from strangers: it reaches the page through `value` and `textContent` only.
+ */
+import { directoryFromIndex } from "./directory-data.mjs";
+import { ProfileForm } from "./form.mjs";
+import { checkProfile, recordPath } from "./profile-check.mjs";
+
+const SITE = new URL("../../", import.meta.url);
+// The branch the site is published from (.github/workflows/publish.yml): proposals start there.
+const BRANCH = "main";
+// GitHub answers a longer address with an error; a file that makes the link longer is copied instead.
+const LONGEST_LINK = 8000;
+const ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+const ANNOUNCE_AFTER_MS = 600;
+
+async function fetchJson(path) {
+  const response = await fetch(new URL(path, SITE), { credentials: "same-origin" });
+  if (!response.ok) {
+    const error = new Error(`HTTP ${response.status}`);
+    error.status = response.status;
+    throw error;
+  }
+  return response.json();
+}
+
+function element(tag, attributes = {}, text) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function newProfile() {
+  return {
+    status: "active",
+    maintainers: [""],
+    contacts: [{ role: "lending" }],
+    request_channels: [{ method: "email" }],
+  };
+}
+
+/* Suggestions for the fields that pick from a long list, and the names shown beside codes. */
+function pickerLists(schema, index, rules) {
+  const countries = Object.entries(index.countries).map(([value, label]) => ({ value, label }));
+  let currencyName = (code) => code;
+  try {
+    const names = new Intl.DisplayNames(["en"], { type: "currency" });
+    currencyName = (code) => names.of(code) || code;
+  } catch (error) {
+    // A browser without Intl.DisplayNames shows the codes alone.
+  }
+  const currencies = schema.$defs.currency.enum.map((value) => ({ value, label: currencyName(value) }));
+  const institutions = index.institutions.map((entry) => ({ value: entry.i, label: entry.n }));
+  const pods = index.pods.map(([value, label]) => ({ value, label }));
+  return {
+    lists: {
+      countries, currencies, institutions, pods,
+      "lends-to": [{ value: "*", label: "Every country" }, ...countries],
+      zones: rules.time_zones.map((value) => ({ value, label: value })),
+      partners: [...institutions, ...pods.map(({ value, label }) => ({ value: `pod:${value}`, label: `Pod: ${label}` }))],
+    },
+    labels: {
+      country: index.countries,
+      currency: Object.fromEntries(currencies.map(({ value, label }) => [value, label])),
+    },
+  };
+}
+
+function datalists(lists) {
+  return Object.entries(lists).map(([name, options]) => {
+    const list = element("datalist", { id: `rs-list-${name}` });
+    for (const { value, label } of options) {
+      const option = document.createElement("option");
+      option.value = value;
+      if (label !== value) option.label = label;
+      list.append(option);
+    }
+    return list;
+  });
+}
+
+/* `rsdir validate` names all the missing fields of a mapping in one message at the mapping; the
+ * form says the same of each missing field beside the field itself. */
+function eachMissingField(problem) {
+  if (problem.code !== "schema-required") return [problem];
+  const names = [...problem.message.matchAll(/`([^`]+)`/g)].map((match) => match[1]);
+  return names.map((name) => ({ ...problem, path: [...problem.path, name],
+    message: `required field \`${name}\` is missing; add it here` }));
+}
+
+/* Problems in the order their fields come in the form (those without a field first). */
+function inFormOrder(problems) {
+  const place = (problem) => (problem.target ? document.getElementById(problem.target) : null);
+  return [...problems].sort((a, b) => {
+    const first = place(a), second = place(b);
+    if (!first || !second) return (first ? 1 : 0) - (second ? 1 : 0);
+    if (first === second) return 0;
+    return first.compareDocumentPosition(second) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+  });
+}
+
+class Editor {
+  constructor(root) {
+    this.root = root;
+    this.status = root.querySelector("#rs-editor-status");
+    this.announcer = root.querySelector("#rs-editor-announce");
+    this.summary = root.querySelector("#rs-editor-summary");
+    this.yaml = root.querySelector("#rs-editor-yaml");
+    this.path = root.querySelector("#rs-editor-path");
+    this.fileNote = root.querySelector("#rs-editor-file-note");
+    this.actionStatus = root.querySelector("#rs-editor-action-status");
+    this.repoUrl = (root.dataset.repoUrl || "").replace(/\/+$/, "");
+    this.original = null;
+    this.result = { problems: [], file: null };
+    this.lastCount = null;
+    this.timer = null;
+  }
+
+  async start() {
+    const wanted = new URLSearchParams(location.search).get("id");
+    let schema, rules, index, record = newProfile();
+    try {
+      [schema, rules, index] = await Promise.all([
+        fetchJson("schema/institution.schema.json"), fetchJson("assets/editor-rules.json"),
+        fetchJson("assets/directory-index.json")]);
+    } catch (error) {
+      this.status.textContent = "The editor could not load what it needs. Reload the page; if it happens again, "
+        + "write the profile as the guide to joining describes.";
+      return;
+    }
+    if (wanted !== null) {
+      if (!ID.test(wanted)) {
+        this.status.textContent = `There is no profile with the id “${wanted}”. Check the address, or start a new profile.`;
+        return;
+      }
+      try {
+        record = await fetchJson(`feed/v1/institutions/${encodeURIComponent(wanted)}.json`);
+        delete record.derived;
+        this.original = { id: wanted, path: recordPath(record) };
+      } catch (error) {
+        this.status.textContent = error.status === 404
+          ? `There is no profile with the id “${wanted}” in the directory. Check the address, or start a new profile.`
+          : `The profile “${wanted}” could not be loaded. Reload the page to try again.`;
+        return;
+      }
+    }
+    this.context = { schema, rules, directory: directoryFromIndex(index, { leaving: wanted }), today: null };
+    const { lists, labels } = pickerLists(schema, index, rules);
+    const formRoot = this.root.querySelector("#rs-editor-form");
+    this.root.append(...datalists(lists));
+    this.form = new ProfileForm(formRoot, {
+      schema, record, lists, labels, rules,
+      onChange: () => this.update(),
+      announce: (message) => { this.announcer.textContent = message; },
+    });
+    this.form.render();
+    if (this.original) this.form.revealed = true;
+    this.wire();
+    this.update();
+    this.root.querySelector("#rs-editor-heading").textContent = this.original
+      ? `Editing the profile ${this.original.id}` : "A new profile";
+    this.root.classList.add("rs-ready");
+  }
+
+  wire() {
+    this.root.querySelector("#rs-editor-download").addEventListener("click", () => this.download());
+    this.root.querySelector("#rs-editor-copy").addEventListener("click", () => this.copy());
+    this.root.querySelector("#rs-editor-propose").addEventListener("click", () => this.propose());
+    this.root.querySelector("#rs-editor-show").addEventListener("click", () => this.showProblems());
+    this.summary.addEventListener("click", (event) => {
+      const link = event.target.closest("a[data-target]");
+      if (!link) return;
+      event.preventDefault();
+      const target = document.getElementById(link.dataset.target);
+      if (!target) return;
+      // Scroll the field's label into view too, then put the cursor in the field.
+      (target.closest(".rs-field, fieldset") || target).scrollIntoView({ block: "start" });
+      target.focus({ preventScroll: true });
+    });
+  }
+
+  update() {
+    this.context.today = this.form.today();
+    this.result = checkProfile(this.form.record, this.context);
+    this.result.problems = this.result.problems.flatMap(eachMissingField);
+    this.form.showProblems(this.result.problems);
+    this.renderSummary();
+    const errors = this.result.problems.filter((problem) => problem.severity === "error").length;
+    const path = recordPath(this.form.record);
+    this.path.textContent = path || "The file's place follows from the id and the country.";
+    this.yaml.value = this.result.file || "";
+    this.fileNote.textContent = this.result.file
+      ? "This is the file as it will be saved. Comments in the old file are not kept."
+      : `The file is shown here once ${errors === 1 ? "the problem" : `the ${errors} problems`} in the form `
+        + `${errors === 1 ? "is" : "are"} fixed.`;
+    this.root.querySelector("#rs-editor-show").hidden = !errors;
+    clearTimeout(this.timer);
+    if (this.lastCount === null) this.announceCount(errors);
+    else this.timer = setTimeout(() => this.announceCount(errors), ANNOUNCE_AFTER_MS);
+  }
+
+  /* The count is said when it changes, not on every keystroke. */
+  announceCount(errors) {
+    if (errors === this.lastCount) return;
+    this.lastCount = errors;
+    this.status.textContent = errors
+      ? `${errors} ${errors === 1 ? "problem" : "problems"} to fix before the file can be saved.`
+      : "The profile has no problems: the file is ready to save.";
+  }
+
+  renderSummary() {
+    const list = this.summary.querySelector("ul");
+    list.replaceChildren();
+    const shown = this.form.revealed ? inFormOrder(this.result.problems) : [];
+    for (const problem of shown) {
+      const item = element("li", { class: problem.severity === "error" ? "rs-summary-error" : "rs-summary-warning" });
+      const label = problem.target && document.querySelector(`label[for="${CSS.escape(problem.target)}"]`);
+      const where = label ? label.textContent.replace(/\s*\(optional\)$/, "") : "The profile";
+      const text = `${problem.severity === "error" ? "" : "Warning: "}${where}: ${problem.message}`;
+      if (problem.target) {
+        const link = element("a", { href: `#${problem.target}`, "data-target": problem.target }, text);
+        item.append(link);
+      } else {
+        item.textContent = text;
+      }
+      list.append(item);
+    }
+    const errors = shown.filter((problem) => problem.severity === "error").length;
+    this.summary.querySelector("h2").textContent = errors
+      ? `${errors} ${errors === 1 ? "problem" : "problems"} to fix before the file can be saved`
+      : "Worth checking before you save";
+    this.summary.hidden = !shown.length;
+  }
+
+  /* Show every problem, and take the reader to the list of them (GOV.UK's error summary). */
+  showProblems() {
+    this.form.reveal();
+    this.renderSummary();
+    this.summary.focus();
+  }
+
+  ready() {
+    if (this.result.file) return true;
+    this.showProblems();
+    this.actionStatus.textContent = "The file is not ready yet: fix the problems listed at the top first.";
+    return false;
+  }
+
+  fileName() {
+    return `${this.form.record.id}.yaml`;
+  }
+
+  download() {
+    if (!this.ready()) return;
+    const link = element("a", { download: this.fileName() });
+    link.href = URL.createObjectURL(new Blob([this.result.file], { type: "application/yaml;charset=utf-8" }));
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(link.href), 0);
+    this.actionStatus.textContent = `The file ${this.fileName()} is downloaded. Put it into ${recordPath(this.form.record)} `
+      + "in your copy of the directory.";
+  }
+
+  async writeClipboard() {
+    try {
+      await navigator.clipboard.writeText(this.result.file);
+      return true;
+    } catch (error) {
+      // Without the clipboard API (or its permission), copy the selected text the older way.
+      this.yaml.focus();
+      this.yaml.select();
+      return document.execCommand("copy");
+    }
+  }
+
+  async copy() {
+    if (!this.ready()) return;
+    this.actionStatus.textContent = await this.writeClipboard()
+      ? "The file is copied. Paste it where you need it."
+      : "The file could not be copied: select the text in the box and copy it yourself (Ctrl+C or ⌘C).";
+  }
+
+  async propose() {
+    if (!this.ready()) return;
+    if (!this.repoUrl) {
+      this.actionStatus.textContent = "This site does not say where its repository is; download the file instead.";
+      return;
+    }
+    const path = recordPath(this.form.record);
+    let address, message;
+    if (this.original) {
+      address = `${this.repoUrl}/edit/${BRANCH}/${this.original.path.split("/").map(encodeURIComponent).join("/")}`;
+      const copied = await this.writeClipboard();
+      message = copied
+        ? "The file is copied. On GitHub's page, select everything in the editor (Ctrl+A), paste (Ctrl+V), then "
+          + "choose “Commit changes…” and “Propose changes”."
+        : "The file could not be copied: select the text in the box and copy it, then paste it into GitHub's editor.";
+      if (path !== this.original.path) {
+        message += ` The id or the country changed, so rename the file on GitHub's page to ${path}.`;
+      }
+    } else {
+      const base = `${this.repoUrl}/new/${BRANCH}?filename=${encodeURIComponent(path)}`;
+      const withFile = `${base}&value=${encodeURIComponent(this.result.file)}`;
+      if (withFile.length <= LONGEST_LINK) {
+        address = withFile;
+        message = "GitHub's page for a new file opens with your file filled in. Choose “Commit changes…” and "
+          + "“Propose changes” there.";
+      } else {
+        address = base;
+        const copied = await this.writeClipboard();
+        message = copied
+          ? "Your file is too long to put into the link, so it is copied: paste it into GitHub's editor (Ctrl+V), "
+            + "then choose “Commit changes…” and “Propose changes”."
+          : "Your file is too long to put into the link and could not be copied: select the text in the box, copy it "
+            + "and paste it into GitHub's editor.";
+      }
+    }
+    this.actionStatus.textContent = message;
+    window.open(address, "_blank", "noopener");
+  }
+}
+
+function init() {
+  const root = document.querySelector('[data-module="rs-editor"]');
+  if (!root || root.classList.contains("rs-started")) return;
+  root.classList.add("rs-started");
+  new Editor(root).start();
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+else init();

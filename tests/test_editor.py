@@ -1,0 +1,475 @@
+"""The profile editor (/edit/) in Chromium, held to the Python side it mirrors: its checks say
+what `rsdir validate` says on every invalid fixture a single record can show, its file is byte for
+byte what `rsdir fmt` writes (sample records, synthetic ones, awkward texts), every sample profile
+comes back unchanged, a new profile made by keyboard alone passes `rsdir validate`, hostile
+records stay text, and the GitHub proposal carries the file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import pytest
+from click.testing import CliRunner
+
+from builder import layout, loader, schemas
+from builder.cli import main
+from builder.loader import YamlProblem, load
+from builder.model import Directory
+from builder.records import INSTITUTION, LoadedRecords, load_records
+from builder.site.directory_index import directory_index
+from builder.validate import problems_joining
+from conftest import FIXTURES, HOSTILE_RECORDS, REPO, SAMPLE_RECORDS, TODAY
+from test_fmt import awkward_text
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from synth import generate  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+INSTITUTION_SCHEMA = schemas.schema("institution")
+# What `rsdir validate` reports that the editor, by design, does not: the file's name and folder
+# follow from the id and the country, and the pods' member lists and the other libraries' own
+# partner lists are not in the feed data the editor reads.
+NOT_IN_THE_EDITOR = {"id-file-mismatch", "country-folder-mismatch", "pod-membership-unconfirmed",
+                     "partnership-one-sided"}
+TREES = sorted({path.parent for path in FIXTURES.glob("*/records")} | {path.parent for path in FIXTURES.glob("invalid/*/records")})
+MODULES = "assets/editor/"
+
+
+def open_editor(open_page: Callable, base: str, query: str = ""):
+    page = open_page(f"{base}edit/{query}")
+    page.wait_for_selector("#rs-editor.rs-ready")
+    return page
+
+
+def run(*args: str):
+    result = CliRunner().invoke(main, list(args))
+    assert "Traceback" not in result.output
+    return result
+
+
+def in_page(page, base: str, script: str, argument):
+    """Run `script` (the body of an async function of `modules` and `argument`) in the page."""
+    return page.evaluate(
+        """async ([base, script, argument]) => {
+            const load = (name) => import(base + name);
+            const modules = {
+                check: await load("profile-check.mjs"), layout: await load("layout.mjs"),
+                data: await load("directory-data.mjs"), text: await load("text-rules.mjs"),
+                schema: await (await fetch(base + "../../schema/institution.schema.json")).json(),
+                pod: await (await fetch(base + "../../schema/pod.schema.json")).json(),
+                rules: await (await fetch(base + "../editor-rules.json")).json(),
+            };
+            return await (new Function("modules", "argument", `return (async () => { ${script} })();`))(modules, argument);
+        }""", [base + MODULES, script, argument])
+
+
+# --- the checks: the same verdict as rsdir validate ------------------------------------------------
+
+def single_record_cases(monkeypatch) -> list[dict]:
+    """Each institution file of every fixture tree that loads, with what `rsdir validate` says about
+    it as a newcomer to the rest of its tree (the records of it a published directory could hold)."""
+    cases = []
+    for tree in TREES:
+        monkeypatch.chdir(tree)
+        loaded = load_records(Path("records"))
+        for record in loaded.records:
+            if record.kind != INSTITUTION:
+                continue
+            others = tuple(other for other in loaded.records if other is not record
+                           and not schemas.check(other.kind, other.document))
+            existing = LoadedRecords(loaded.root, others, (), ())
+            expected = {(p.code, p.path, p.message, p.severity) for p in problems_joining(existing, record, TODAY)
+                        if p.code not in NOT_IN_THE_EDITOR}
+            index = json.loads(directory_index(Directory.from_records(others)))
+            cases.append({"name": f"{tree.name}/{record.document.file}", "data": record.data, "index": index,
+                          "expected": sorted(map(list, expected))})
+    return cases
+
+
+def test_checks_agree_with_rsdir_validate_on_every_single_record_fixture(sample_site, open_page, monkeypatch):
+    _, base = sample_site
+    cases = single_record_cases(monkeypatch)
+    page = open_editor(open_page, base)
+    results = in_page(page, base, """
+        const { jsonPath } = await import(argument.base + "schema-problems.mjs");
+        return argument.cases.map((item) => {
+            const directory = modules.data.directoryFromIndex(item.index);
+            const { problems } = modules.check.checkProfile(item.data,
+                { schema: modules.schema, directory, rules: modules.rules, today: argument.today });
+            return problems.map((p) => [p.code, jsonPath(p.path), p.message, p.severity]);
+        });""", {"cases": cases, "today": TODAY.isoformat(), "base": base + MODULES})
+    codes: set[str] = set()
+    for case, problems in zip(cases, results):
+        assert sorted(map(list, {tuple(p) for p in problems})) == case["expected"], case["name"]
+        codes.update(code for code, *_ in case["expected"])
+    invalid = [case for case in cases if case["expected"]]
+    print(f"\n{len(cases)} single-record fixture files from {len(TREES)} trees ({len(invalid)} with problems) "
+          f"agree; codes covered: {', '.join(sorted(codes))}")
+    assert len(invalid) >= 40
+    assert {"schema-required", "schema-unknown-field", "schema-type", "schema-enum", "schema-pattern",
+            "duplicate-id", "duplicate-identifier", "ror-checksum", "isil-syntax", "unknown-partner", "unknown-pod",
+            "unknown-exemption", "fee-without-currency", "rule-reason-outcome", "closure-order",
+            "reserved-id", "unknown-timezone", "invalid-date", "review-overdue"} <= codes
+
+
+def test_characters_the_loader_refuses_get_its_messages(sample_site, open_page):
+    _, base = sample_site
+    characters = ["\x00", "\x07", "\x1b", "\x7f", "\x85", "\u061c", "\u200e", "\u200f", "\u2028", "\u2029",
+                  "\u202e", "\u2066", "\ufeff"]
+    expected = [list(loader._character_problem(char)) for char in characters]
+    page = open_editor(open_page, base)
+    found = in_page(page, base, "return argument.map((char) => modules.text.characterProblem(char));", characters)
+    assert found == expected
+    lone = in_page(page, base, 'return modules.text.textProblems({name: "a\\ud800b"}, 20000);', None)
+    assert [problem["code"] for problem in lone] == ["yaml-surrogate"]
+
+
+# --- the file: byte for byte the layout of rsdir fmt ----------------------------------------------------
+
+def layout_corpus(tmp_path: Path) -> list[dict]:
+    """The sample records, 200 synthetic institutions (and their pods) and records full of awkward
+    texts, each with the text builder/layout.py writes for it."""
+    generate(tmp_path / "synthetic", 200, seed=11)
+    corpus = []
+    for root in (SAMPLE_RECORDS, tmp_path / "synthetic"):
+        for record in load_records(root).records:
+            corpus.append({"kind": record.kind, "data": record.data})
+    rng = random.Random(3)
+    for _ in range(300):
+        corpus.append({"kind": "institution", "data": {
+            "id": "de-x", "name": awkward_text(rng), "description": awkward_text(rng),
+            "addresses": [{"lines": [awkward_text(rng), awkward_text(rng)], "city": awkward_text(rng)}],
+            "lending": {"copy": {"fee": rng.choice([0, 0.5, 2.25, 12, 0.1 + 0.2, 1e-7, 123456.75])},
+                        "rules": [{"id": "r", "note": awkward_text(rng)}]},
+            "request_channels": [{"method": "illiad", "parameters": {
+                awkward_text(rng).translate({9: None, 10: None, 13: None}): awkward_text(rng)}}]}})
+    for item in corpus:
+        item["text"] = layout.render(item["kind"], item["data"], schemas.schema(item["kind"]))
+    return corpus
+
+
+def test_editor_layout_is_byte_identical_to_rsdir_fmt(sample_site, open_page, tmp_path):
+    _, base = sample_site
+    corpus = layout_corpus(tmp_path)
+    page = open_editor(open_page, base)
+    texts = in_page(page, base, """
+        return argument.map((item) => modules.layout.render(item.kind, item.data,
+            item.kind === "pod" ? modules.pod : modules.schema));""", [{"kind": i["kind"], "data": i["data"]} for i in corpus])
+    different = [n for n, (item, text) in enumerate(zip(corpus, texts)) if text != item["text"]]
+    assert different == [], corpus[different[0]]["text"] if different else ""
+    kinds = {kind: sum(1 for item in corpus if item["kind"] == kind) for kind in ("institution", "pod")}
+    print(f"\nlayout corpus: {len(corpus)} records ({kinds['institution']} institutions, {kinds['pod']} pods), "
+          "byte-identical in Python and in the browser")
+    assert kinds["institution"] >= 15 + 200 + 300
+
+
+def test_every_sample_profile_comes_back_unchanged(sample_site, open_page):
+    """Loaded into /edit/?id=… and taken as it is, each profile gives back exactly its file."""
+    _, base = sample_site
+    paths = sorted((SAMPLE_RECORDS / "institutions").rglob("*.yaml"))
+    page = open_editor(open_page, base)
+    for path in paths:
+        page.goto(f"{base}edit/?id={path.stem}")
+        page.wait_for_selector("#rs-editor.rs-ready")
+        text = page.input_value("#rs-editor-yaml")
+        assert text == path.read_text(encoding="utf-8"), path.name
+        assert layout.same_data(load(text.encode("utf-8"), path.name).data, load(path.read_bytes(), path.name).data)
+        assert page.inner_text("#rs-editor-path") == path.relative_to(SAMPLE_RECORDS.parent).as_posix()
+    assert len(paths) >= 15
+
+
+# --- record text from strangers ----------------------------------------------------------------------
+
+INJECTED = "img[onerror], svg[onload], [onload], [onerror], [onclick], iframe, object, embed, a[href^='javascript:']"
+
+
+def test_hostile_profile_stays_text_and_comes_back_unchanged(hostile_site, open_page):
+    hostile = load((HOSTILE_RECORDS / "institutions" / "de" / "de-hostile.yaml").read_bytes(), "de-hostile.yaml").data
+    page = open_editor(open_page, hostile_site, "?id=de-hostile")
+    assert page.query_selector_all(INJECTED) == []
+    assert page.eval_on_selector_all("script", "all => all.filter(s => (s.src + s.textContent).includes('alert')).length") == 0
+    assert page.input_value("#rs-f-name") == hostile["name"]
+    assert page.input_value("#rs-f-description") == hostile["description"]
+    assert page.input_value("#rs-editor-yaml") == layout.render("institution", hostile, INSTITUTION_SCHEMA)
+    # Its pod's name, full of markup, is only an option's text.
+    assert any("<script>" in label for label in
+               page.eval_on_selector_all("#rs-list-pods option", "options => options.map(o => o.label)"))
+
+
+# --- a new profile by keyboard alone ---------------------------------------------------------------
+
+def tab_to(page, selector: str, limit: int = 400) -> None:
+    """Press Tab until the control `selector` has the focus, as a keyboard user moves through the form."""
+    for _ in range(limit):
+        if page.evaluate("selector => document.activeElement?.matches(selector) ?? false", selector):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def type_into(page, selector: str, text: str) -> None:
+    tab_to(page, selector)
+    page.keyboard.type(text)
+
+
+def browser_today(page) -> str:
+    return page.evaluate("() => { const d = new Date(); const t = (n) => String(n).padStart(2, '0');"
+                         " return `${d.getFullYear()}-${t(d.getMonth() + 1)}-${t(d.getDate())}`; }")
+
+
+def test_a_new_profile_made_by_keyboard_alone_passes_rsdir_validate(sample_site, open_page, tmp_path):
+    _, base = sample_site
+    page = open_editor(open_page, base)
+    type_into(page, "#rs-f-id", "de-keyboard")
+    type_into(page, "#rs-f-name", "Keyboard State Library")
+    type_into(page, "#rs-f-country", "Germany")
+    type_into(page, "#rs-f-timezone", "Europe/Berlin")
+    type_into(page, "#rs-f-maintainers-0", "keyboard-ill")
+    tab_to(page, "#rs-editor-confirm")
+    page.keyboard.press("Enter")
+    assert page.input_value("#rs-f-country") == "DE"   # the name typed became the code on leaving the field
+    type_into(page, "#rs-f-contacts-0-email", "ill@keyboard.example")
+    # Two channels: the email channel the form starts with, and ISO 18626 added after it.
+    type_into(page, "#rs-f-request_channels-0-email", "ill@keyboard.example")
+    tab_to(page, "#rs-f-request_channels-add")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "rs-f-request_channels-1-method"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    assert page.input_value("#rs-f-request_channels-1-method") == "iso18626"
+    type_into(page, "#rs-f-request_channels-1-url", "https://ill.keyboard.example/iso18626")
+    type_into(page, "#rs-f-request_channels-1-symbol", "ISIL:DE-Kb1")
+    # Lending: loans of books and copies of articles, to every country, a closure and a rule.
+    tab_to(page, "#rs-f-lending-on")
+    page.keyboard.press("Space")
+    tab_to(page, "#rs-f-lending-countries-add")
+    page.keyboard.press("Enter")
+    page.keyboard.type("*")
+    type_into(page, "#rs-f-lending-currency", "EUR")
+    tab_to(page, "#rs-f-lending-loan-on")
+    page.keyboard.press("Space")
+    book = INSTITUTION_SCHEMA["$defs"]["publication_type"]["enum"].index("Book")
+    tab_to(page, f"#rs-f-lending-loan-publication_types-{book}")
+    page.keyboard.press("Space")
+    type_into(page, "#rs-f-lending-loan-loan_period_days", "28")
+    type_into(page, "#rs-f-lending-loan-fee", "0")
+    tab_to(page, "#rs-f-lending-copy-on")
+    page.keyboard.press("Space")
+    article = INSTITUTION_SCHEMA["$defs"]["publication_type"]["enum"].index("Article")
+    tab_to(page, f"#rs-f-lending-copy-publication_types-{article}")
+    page.keyboard.press("Space")
+    type_into(page, "#rs-f-lending-copy-fee", "2.50")
+    tab_to(page, "#rs-f-lending-closures-add")
+    page.keyboard.press("Enter")
+    page.keyboard.type("2026-12-24")
+    type_into(page, "#rs-f-lending-closures-0-to", "2027-01-01")
+    type_into(page, "#rs-f-lending-closures-0-note", "Winter break")
+    tab_to(page, "#rs-f-lending-rules-add")
+    page.keyboard.press("Enter")
+    page.keyboard.type("no-rare-books")
+    tab_to(page, "#rs-f-lending-rules-0-when-add-choice")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")                     # add the first condition offered: the service type
+    assert page.evaluate("document.activeElement.id") == "rs-f-lending-rules-0-when-service_type"
+    tab_to(page, "#rs-f-lending-rules-0-outcome")
+    page.keyboard.press("ArrowDown")
+    tab_to(page, "#rs-f-lending-rules-0-reason")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_function("document.getElementById('rs-editor-yaml').value !== ''")
+    text = page.input_value("#rs-editor-yaml")
+    assert 'method: "iso18626"' in text and 'service_type: "Loan"' in text and '  countries: ["*"]' in text
+    assert "fee: 2.5\n" in text and 'last_reviewed: "' + browser_today(page) + '"' in text
+
+    records = tmp_path / "records"
+    shutil.copytree(SAMPLE_RECORDS, records)
+    target = records / "institutions" / "de" / "de-keyboard.yaml"
+    target.write_text(text, encoding="utf-8")
+    checked = run("validate", "--records", str(records), "--on", browser_today(page), str(target))
+    assert checked.exit_code == 0, checked.output
+    assert "0 error(s), 0 warning(s)" in checked.stdout
+    assert run("fmt", "--check", "--records", str(records), str(target)).exit_code == 0
+
+
+# --- checking as you type, the error summary, bad input ----------------------------------------------
+
+def fill_minimal(page, **fields: str) -> None:
+    """A valid new profile, filled in the quick way (the keyboard test above does it by keys)."""
+    values = {"#rs-f-id": "de-quick", "#rs-f-name": "Quick Library", "#rs-f-country": "DE",
+              "#rs-f-maintainers-0": "quick-ill", "#rs-f-contacts-0-email": "ill@quick.example",
+              "#rs-f-request_channels-0-email": "ill@quick.example", **fields}
+    for selector, value in values.items():
+        page.fill(selector, value)
+        page.dispatch_event(selector, "change")
+    page.click("#rs-editor-confirm")
+
+
+def test_errors_are_listed_with_links_to_their_fields_and_no_file_is_shown(sample_site, open_page):
+    _, base = sample_site
+    page = open_editor(open_page, base)
+    assert page.input_value("#rs-editor-yaml") == ""
+    assert page.is_hidden("#rs-editor-summary")          # nothing is called wrong before it is touched
+    tab_to(page, "#rs-editor-download")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "rs-editor-summary"
+    links = page.eval_on_selector_all("#rs-editor-summary a", "links => links.map(a => [a.dataset.target, a.textContent])")
+    # Each missing field is named at its own place (rsdir names them together, at their mapping).
+    assert ["rs-f-id", "Id: required field `id` is missing; add it here"] in links
+    assert ["rs-f-name", "Name: required field `name` is missing; add it here"] in links
+    assert all(page.query_selector(f"#{target}") for target, _ in links)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == links[0][0]
+    assert page.get_attribute("#rs-f-id", "aria-invalid") == "true"
+    assert "rs-f-id-error" in page.get_attribute("#rs-f-id", "aria-describedby")
+    assert page.text_content("#rs-f-id-error") == "Error: required field `id` is missing; add it here"
+    assert page.inner_text("#rs-editor-action-status").startswith("The file is not ready yet")
+    assert page.get_attribute("#rs-editor-status", "role") == "status"
+
+
+def test_directory_checks_speak_in_rsdir_words_beside_the_field(sample_site, open_page):
+    _, base = sample_site
+    page = open_editor(open_page, base)
+    # ISILs are compared ignoring case, as `rsdir validate` compares them.
+    fill_minimal(page, **{"#rs-f-id": "de-auenfeld", "#rs-f-identifiers-isil": "DE-NB1"})
+    assert page.text_content("#rs-f-id-error") == \
+        "Error: id `de-auenfeld` is already used by records/institutions/de/de-auenfeld.yaml; choose another id"
+    assert page.text_content("#rs-f-identifiers-isil-error") == ("Error: this identifier is already claimed by "
+                                                              "`de-nordbib`; check it, or ask the directory admins if the other record is wrong")
+    assert page.input_value("#rs-editor-yaml") == ""
+    page.fill("#rs-f-id", "de-quick")
+    page.fill("#rs-f-identifiers-isil", "DE-Qk1")
+    page.wait_for_function("document.getElementById('rs-editor-yaml').value.startsWith('# yaml-language-server')")
+    assert page.is_hidden("#rs-f-id-error")
+    assert page.inner_text("#rs-editor-path") == "records/institutions/de/de-quick.yaml"
+
+
+def test_five_megabytes_pasted_into_a_field_are_cut_to_its_limit(sample_site, open_page):
+    _, base = sample_site
+    page = open_editor(open_page, base)
+    fill_minimal(page)
+    page.focus("#rs-f-name")
+    pasted = ("Ü" + "x" * 999) * 5_000    # five million characters, counted as characters, not bytes
+    page.keyboard.insert_text(pasted)
+    limit = INSTITUTION_SCHEMA["properties"]["name"]["maxLength"]
+    assert page.evaluate("Array.from(document.getElementById('rs-f-name').value).length") == limit
+    assert page.inner_text("#rs-f-name-note") == \
+        f"The text was 5,000,013 characters long; it was cut to the {limit} characters this field can hold."
+    assert "rs-f-name-note" in page.get_attribute("#rs-f-name", "aria-describedby")
+    text = page.input_value("#rs-editor-yaml")
+    assert load(text.encode("utf-8"), "x.yaml").data["name"] == ("Quick Library" + pasted)[:limit]
+
+
+def test_an_unknown_or_impossible_id_is_said_plainly(sample_site, open_page):
+    _, base = sample_site
+    for query, expected in (("?id=xx-none", "There is no profile with the id “xx-none” in the directory."),
+                            ("?id=../../etc", "There is no profile with the id “../../etc”.")):
+        page = open_page(f"{base}edit/{query}")
+        page.wait_for_function("!document.getElementById('rs-editor-status').textContent.startsWith('Loading')")
+        assert page.inner_text("#rs-editor-status").startswith(expected)
+        assert page.query_selector("#rs-editor-form input") is None
+
+
+# --- handing the file on ---------------------------------------------------------------------------
+
+def proposals(page) -> list[str]:
+    """The GitHub addresses the page opens (the requests are recorded, then refused: tests run offline)."""
+    opened: list[str] = []
+    page.context.route("https://github.com/**", lambda route: (opened.append(route.request.url), route.abort()))
+    return opened
+
+
+def test_propose_a_new_profile_on_github_with_the_file_in_the_link(sample_site, open_page):
+    _, base = sample_site
+    page = open_editor(open_page, base)
+    opened = proposals(page)
+    fill_minimal(page)
+    page.click("#rs-editor-propose")
+    page.wait_for_function("document.getElementById('rs-editor-action-status').textContent !== ''")
+    page.wait_for_timeout(300)
+    address = urlsplit(opened[0])
+    assert f"{address.scheme}://{address.netloc}{address.path}" == "https://github.com/ors-directory/directory/new/main"
+    query = parse_qs(address.query)
+    assert query["filename"] == ["records/institutions/de/de-quick.yaml"]
+    assert query["value"] == [page.input_value("#rs-editor-yaml")]
+
+
+def test_a_long_new_profile_and_an_existing_one_are_copied_for_github(sample_site, open_page):
+    _, base = sample_site
+    page = open_editor(open_page, base)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base.rstrip("/"))
+    opened = proposals(page)
+    fill_minimal(page, **{"#rs-f-description": ("ééééééééé " * 200)[:1990]})
+    page.click("#rs-editor-propose")
+    page.wait_for_function("document.getElementById('rs-editor-action-status').textContent !== ''")
+    page.wait_for_timeout(300)
+    assert unquote(opened[-1]) == ("https://github.com/ors-directory/directory/new/main?"
+                                   "filename=records/institutions/de/de-quick.yaml")
+    assert page.inner_text("#rs-editor-action-status").startswith("Your file is too long to put into the link, so it is copied")
+    assert page.evaluate("navigator.clipboard.readText()") == page.input_value("#rs-editor-yaml")
+
+    page.goto(f"{base}edit/?id=fr-valbrune")
+    page.wait_for_selector("#rs-editor.rs-ready")
+    page.click("#rs-editor-propose")
+    page.wait_for_function("document.getElementById('rs-editor-action-status').textContent !== ''")
+    page.wait_for_timeout(300)
+    assert opened[-1] == "https://github.com/ors-directory/directory/edit/main/records/institutions/fr/fr-valbrune.yaml"
+    assert page.evaluate("navigator.clipboard.readText()") == \
+        (SAMPLE_RECORDS / "institutions" / "fr" / "fr-valbrune.yaml").read_text(encoding="utf-8")
+
+
+def test_download_gives_the_file_under_its_id(sample_site, open_page):
+    _, base = sample_site
+    page = open_editor(open_page, base, "?id=se-norrvik")
+    with page.expect_download() as info:
+        page.click("#rs-editor-download")
+    download = info.value
+    assert download.suggested_filename == "se-norrvik.yaml"
+    assert Path(download.path()).read_text(encoding="utf-8") == \
+        (SAMPLE_RECORDS / "institutions" / "se" / "se-norrvik.yaml").read_text(encoding="utf-8")
+
+
+# --- the page in the site ------------------------------------------------------------------------------
+
+def test_the_page_is_in_the_site_with_what_it_needs_and_asks_no_other_host(sample_site, open_page):
+    import yaml
+
+    from builder.site.editor_rules import editor_rules
+
+    root, base = sample_site
+    config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    page = open_page(f"{base}edit/")
+    hosts = []
+    page.on("request", lambda request: hosts.append(urlsplit(request.url).netloc))
+    page.reload()
+    page.wait_for_selector("#rs-editor.rs-ready")
+    assert set(hosts) == {urlsplit(base).netloc}
+    assert page.get_attribute("#rs-editor", "data-repo-url") == config["repo_url"]
+    assert page.get_attribute("#rs-editor-yaml", "readonly") is not None
+    assert "Profile editor" in page.eval_on_selector_all(".md-tabs a, .md-nav a", "links => links.map(a => a.textContent.trim())")
+    assert (root / "assets" / "editor-rules.json").read_bytes() == editor_rules()
+    nordbib = open_page(f"{base}institutions/de-nordbib/")
+    nordbib.click("text=Edit this profile")
+    nordbib.wait_for_selector("#rs-editor.rs-ready")
+    assert nordbib.url == f"{base}edit/?id=de-nordbib"
+    unlabelled = nordbib.eval_on_selector_all("#rs-editor input, #rs-editor select, #rs-editor textarea",
+                                              "fields => fields.filter(f => f.labels.length === 0).map(f => f.id)")
+    assert unlabelled == []
+
+
+def test_the_editor_fits_a_phone_screen(sample_site, open_page):
+    from browser_support import PHONE
+
+    _, base = sample_site
+    page = open_page(f"{base}edit/?id=de-nordbib", PHONE)
+    page.wait_for_selector("#rs-editor.rs-ready")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the editor is {overflow}px wider than a {PHONE['width']}px screen"
