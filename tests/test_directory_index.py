@@ -74,15 +74,3 @@ def test_contacts_and_addresses_stay_out_of_the_index(directory: Directory) -> N
 def test_same_directory_same_bytes(directory: Directory) -> None:
     rebuilt = Directory(reversed(list(directory.institutions.values())), reversed(list(directory.pods.values())))
     assert directory_index(rebuilt) == directory_index(directory)
-
-
-def test_an_entry_holds_every_identifier_the_editor_checks_for_clashes(directory: Directory, index: dict) -> None:
-    """The profile editor tells a newcomer which identifiers another library already claims."""
-    for institution in directory.institutions.values():
-        found = entry(index, institution.id)
-        identifiers = institution.record.get("identifiers", {})
-        for key, name in (("k", "isil"), ("q", "oclc"), ("r", "ror"), ("a", "alma")):
-            assert found.get(key) == identifiers.get(name)
-        assert found.get("x") == ([[o["authority"], o["value"]] for o in identifiers["other"]]
-                                  if "other" in identifiers else None)
-    assert any("r" in e for e in index["institutions"]) and any("x" in e for e in index["institutions"])

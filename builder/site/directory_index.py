@@ -1,8 +1,6 @@
-"""The compact index the directory page loads to search and filter institutions in the browser,
-and the profile editor to check a profile against the directory (ids taken, identifiers claimed,
-partners and pods that exist).
+"""The compact index the directory page loads to search and filter institutions in the browser.
 
-Only what the search box, the filters, the result list and those checks need is kept. Values that repeat across
+Only what the search box, the filters and the result list need is kept. Values that repeat across
 thousands of institutions (publication types, channel methods, pods, lends-to country lists) are
 stored once in lookup tables and referred to by position or bit, so that a directory of 10,000
 institutions stays a small download. The output is deterministic: the same directory always
@@ -22,9 +20,7 @@ Shape (version 1; `site_src/assets/directory.js` is the only reader):
         "pc": publication types supplied as copies (bit set; absent = no copies),
         "m": channel methods (bit set), "o": [confirmed pod positions],
         "l": position in "lends" (absent = does not lend),
-        "k": ISIL, "q": OCLC symbol, "r": ROR id, "a": Alma institution code,
-        "x": [[authority, value], ...] of `identifiers.other` (each only when the record has it),
-        "z": 1 when inactive}, ...]}
+        "k": ISIL, "q": OCLC symbol, "z": 1 when inactive}, ...]}
 """
 
 from __future__ import annotations
@@ -77,11 +73,9 @@ def _entry(institution: Institution, directory: Directory, pods: Mapping[str, in
     if lending is not None:
         entry["l"] = lends[institution.terms.lends_to_codes]
     identifiers = institution.record.get("identifiers", {})
-    for key, authority in (("k", "isil"), ("q", "oclc"), ("r", "ror"), ("a", "alma")):
+    for key, authority in (("k", "isil"), ("q", "oclc")):
         if identifiers.get(authority):
             entry[key] = str(identifiers[authority])
-    if identifiers.get("other"):
-        entry["x"] = [[other["authority"], other["value"]] for other in identifiers["other"]]
     if not institution.active:
         entry["z"] = 1
     return entry

@@ -9,7 +9,6 @@ import json
 import zoneinfo
 
 from .. import codes, crosschecks
-from ..loader import MAX_SCALAR_CHARS
 
 
 def editor_rules() -> bytes:
@@ -21,6 +20,5 @@ def editor_rules() -> bytes:
         "isil_non_country_lengths": list(crosschecks.ISIL_NON_COUNTRY_LENGTHS),
         # What `zoneinfo.ZoneInfo` opens: the IANA names of the tzdata package the project pins.
         "time_zones": sorted(zoneinfo.available_timezones()),
-        "max_text_chars": MAX_SCALAR_CHARS,
     }
     return json.dumps(rules, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")

@@ -1,13 +1,14 @@
 /*
  * The checks of builder/crosschecks.py that one profile can be put through in the browser, as a
  * newcomer to the published directory: the same rules, under the same names, in the same order,
- * with the same codes and messages. Checks that need what the feed does not carry (the other
- * libraries' own partner lists, the pods' member lists) or that the editor cannot get wrong (the
- * file name and folder follow from the id and the country) are left to `rsdir validate`.
+ * with the same codes and messages. The two the editor cannot get wrong (the file's name and
+ * folder follow from the id and the country) are left to `rsdir validate`.
  *
  * Pure: the record, the directory (see directory-data.mjs), the rules Python publishes
  * (assets/editor-rules.json) and today's date in; problems out.
  */
+import { parseDay } from "../engine/days.mjs";
+import { agencyKey } from "../engine/identifiers.mjs";
 
 export const ANY_INDEX = "*";
 const CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz";
@@ -33,22 +34,16 @@ function rulesOf(record) {
   return lendingOf(record).rules || [];
 }
 
-/* date.fromisoformat for the YYYY-MM-DD the schema allows: a real day of years 1 to 9999. */
-export function parseDate(text) {
-  const match = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(text);
-  if (!match) return null;
-  const [year, month, day] = match.slice(1).map(Number);
-  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
-  return { year, month, day };
-}
-
 function daysInMonth(year, month) {
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
 }
 
-function compareDates(a, b) {
-  return (a.year - b.year) || (a.month - b.month) || (a.day - b.day);
+/* A real day written YYYY-MM-DD (crosschecks.parse_date) as its year, month and day; or null. */
+function parseDate(text) {
+  if (parseDay(text) === null) return null;
+  const [year, month, day] = text.split("-").map(Number);
+  return { year, month, day };
 }
 
 /* Python's f"{number:g}": six significant digits, an exponent below 1e-4 and from 1e6 on. */
@@ -62,16 +57,6 @@ export function pythonG(number) {
     return `${strip(mantissa)}e${sign}${String(Math.abs(exponent)).padStart(2, "0")}`;
   }
   return strip(number.toFixed(Math.max(0, 5 - exponent)));
-}
-
-/* identifiers.agency_key */
-export function agencyKey(authority, value) {
-  const upper = authority.toUpperCase();
-  let comparable = value;
-  if (upper === "ISIL") comparable = value.toLowerCase();
-  else if (upper === "OCLC") comparable = value.toUpperCase();
-  else if (upper === "ROR") comparable = value.replace(/^https:\/\/ror\.org\//, "").toLowerCase();
-  return `${upper}:${comparable}`;
 }
 
 /* crosschecks.identifier_keys */
@@ -299,9 +284,20 @@ function* closuresInOrder({ record, fit }) {
   if (!fit(["lending", "closures"])) return;
   for (const [index, closure] of (lendingOf(record).closures || []).entries()) {
     const start = parseDate(closure.from), end = parseDate(closure.to);
-    if (start && end && compareDates(end, start) < 0) {
+    if (start && end && closure.to < closure.from) {
       yield problem(["lending", "closures", index, "to"], "closure-order",
         `this closure ends (${closure.to}) before it starts (${closure.from}); swap the dates`);
+    }
+  }
+}
+
+function* podMembershipConfirmed({ record, fit, directory }) {
+  if (!fit(["id"], ["pods"])) return;
+  for (const [index, pod] of (record.pods || []).entries()) {
+    const listed = directory.pods.get(pod);
+    if (listed && !listed.members.has(record.id)) {
+      yield problem(["pods", index], "pod-membership-unconfirmed", `pod \`${pod}\` does not list \`${record.id}\` `
+        + "as a member yet, so the membership does not count; ask the pod's maintainers to add you", "warning");
     }
   }
 }
@@ -314,10 +310,29 @@ function* reviewedRecently({ record, fit, rules, today }) {
   }
 }
 
+/* crosschecks._shares_listed_pod: `partner` lists `own` through a `pod:` entry covering it. */
+function sharesListedPod(directory, record, partner) {
+  const pods = new Set(record.pods || []);
+  return directory.institutions.get(partner).podPartners.some((pod) =>
+    directory.pods.has(pod) && directory.pods.get(pod).members.has(record.id) && pods.has(pod));
+}
+
+function* partnershipsListedBothWays({ record, fit, directory }) {
+  if (!fit(["id"], ["partners"])) return;
+  for (const [index, partner] of (record.partners || []).entries()) {
+    const other = partner.startsWith("pod:") ? undefined : directory.institutions.get(partner);
+    if (other && !other.partners.has(record.id) && !(fit(["pods"]) && sharesListedPod(directory, record, partner))) {
+      yield problem(["partners", index], "partnership-one-sided",
+        `\`${partner}\` has not listed \`${record.id}\` as a partner, so no requests flow yet`, "notice");
+    }
+  }
+}
+
 export const CHECKS = [
   idNotReserved, idsUnique, datesExist, isilWellFormed, rorChecksum, identifiersUnique, timezoneExists,
   partnersExist, podsExist, ruleExemptionsExist, activeHasChannels, almaChannelHasCode, feeHasCurrency,
-  rulesHaveConditions, ruleReasonFitsOutcome, ruleIdsUnique, closuresInOrder, reviewedRecently,
+  rulesHaveConditions, ruleReasonFitsOutcome, ruleIdsUnique, closuresInOrder, podMembershipConfirmed,
+  reviewedRecently, partnershipsListedBothWays,
 ];
 
 /* Every problem the checks find in `record`, a newcomer to `directory` (the profile being edited

@@ -1,6 +1,7 @@
 /*
  * The profile editor page (/edit/, /edit/?id=<id>): loads the schema, the editor's rules, the
- * directory index and, to edit a profile, its feed file; builds the form; after every change
+ * feed's compact file (the directory the request check reads too), the site's sentences and,
+ * to edit a profile, its feed file; builds the form; after every change
  * checks the profile, puts each message beside its field and in the summary, and shows the file
  * in #rs-editor-yaml once nothing stops it. Download, copy and "Propose on GitHub" hand the file
  * on; nothing is sent anywhere else.
@@ -8,7 +9,8 @@
  * Started from the element with data-module="rs-editor". Everything from the feed is record
  * text from strangers: it reaches the page through `value` and `textContent` only.
  */
-import { directoryFromIndex } from "./directory-data.mjs";
+import { today } from "../engine/days.mjs";
+import { directoryFromCompact } from "./directory-data.mjs";
 import { ProfileForm } from "./form.mjs";
 import { checkProfile, recordPath } from "./profile-check.mjs";
 
@@ -19,6 +21,7 @@ const BRANCH = "main";
 const LONGEST_LINK = 8000;
 const ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 const ANNOUNCE_AFTER_MS = 600;
+const SEVERITY_WORDS = { error: "", warning: "Warning: ", notice: "Note: " };
 
 async function fetchJson(path) {
   const response = await fetch(new URL(path, SITE), { credentials: "same-origin" });
@@ -47,8 +50,8 @@ function newProfile() {
 }
 
 /* Suggestions for the fields that pick from a long list, and the names shown beside codes. */
-function pickerLists(schema, index, rules) {
-  const countries = Object.entries(index.countries).map(([value, label]) => ({ value, label }));
+function pickerLists(schema, compact, words, rules) {
+  const countries = Object.entries(words.countries).map(([value, label]) => ({ value, label }));
   let currencyName = (code) => code;
   try {
     const names = new Intl.DisplayNames(["en"], { type: "currency" });
@@ -57,8 +60,8 @@ function pickerLists(schema, index, rules) {
     // A browser without Intl.DisplayNames shows the codes alone.
   }
   const currencies = schema.$defs.currency.enum.map((value) => ({ value, label: currencyName(value) }));
-  const institutions = index.institutions.map((entry) => ({ value: entry.i, label: entry.n }));
-  const pods = index.pods.map(([value, label]) => ({ value, label }));
+  const institutions = compact.institutions.map((entry) => ({ value: entry.i, label: entry.n }));
+  const pods = compact.pods.map(([value, label]) => ({ value, label }));
   return {
     lists: {
       countries, currencies, institutions, pods,
@@ -67,7 +70,7 @@ function pickerLists(schema, index, rules) {
       partners: [...institutions, ...pods.map(({ value, label }) => ({ value: `pod:${value}`, label: `Pod: ${label}` }))],
     },
     labels: {
-      country: index.countries,
+      country: words.countries,
       currency: Object.fromEntries(currencies.map(({ value, label }) => [value, label])),
     },
   };
@@ -125,11 +128,11 @@ class Editor {
 
   async start() {
     const wanted = new URLSearchParams(location.search).get("id");
-    let schema, rules, index, record = newProfile();
+    let schema, rules, compact, words, record = newProfile();
     try {
-      [schema, rules, index] = await Promise.all([
+      [schema, rules, compact, words] = await Promise.all([
         fetchJson("schema/institution.schema.json"), fetchJson("assets/editor-rules.json"),
-        fetchJson("assets/directory-index.json")]);
+        fetchJson("feed/v1/compact.json"), fetchJson("assets/messages/en.json")]);
     } catch (error) {
       this.status.textContent = "The editor could not load what it needs. Reload the page; if it happens again, "
         + "write the profile as the guide to joining describes.";
@@ -151,8 +154,8 @@ class Editor {
         return;
       }
     }
-    this.context = { schema, rules, directory: directoryFromIndex(index, { leaving: wanted }), today: null };
-    const { lists, labels } = pickerLists(schema, index, rules);
+    this.context = { schema, rules, words, directory: directoryFromCompact(compact, { leaving: wanted }), today: null };
+    const { lists, labels } = pickerLists(schema, compact, words, rules);
     const formRoot = this.root.querySelector("#rs-editor-form");
     this.root.append(...datalists(lists));
     this.form = new ProfileForm(formRoot, {
@@ -187,7 +190,7 @@ class Editor {
   }
 
   update() {
-    this.context.today = this.form.today();
+    this.context.today = today();
     this.result = checkProfile(this.form.record, this.context);
     this.result.problems = this.result.problems.flatMap(eachMissingField);
     this.form.showProblems(this.result.problems);
@@ -223,7 +226,7 @@ class Editor {
       const item = element("li", { class: problem.severity === "error" ? "rs-summary-error" : "rs-summary-warning" });
       const label = problem.target && document.querySelector(`label[for="${CSS.escape(problem.target)}"]`);
       const where = label ? label.textContent.replace(/\s*\(optional\)$/, "") : "The profile";
-      const text = `${problem.severity === "error" ? "" : "Warning: "}${where}: ${problem.message}`;
+      const text = `${SEVERITY_WORDS[problem.severity]}${where}: ${problem.message}`;
       if (problem.target) {
         const link = element("a", { href: `#${problem.target}`, "data-target": problem.target }, text);
         item.append(link);

@@ -11,10 +11,12 @@
  * error messages are tied to their control with `for` and `aria-describedby`, GOV.UK style: the
  * error above the control, its first word "Error:" for screen readers.
  */
+import { today } from "../engine/days.mjs";
+import { MAX_SCALAR_CHARS } from "../engine/loader.mjs";
+import { DECIMAL_TEXT, INTEGER_TEXT } from "../engine/numbers.mjs";
 
 const CHOOSER_AFTER = 5;       // a mapping of more optional fields than this lets you pick them
 const CHECKBOXES_UP_TO = 30;   // a code list this short is a set of checkboxes, a longer one a search
-const NUMBER = /^-?(?:0|[1-9][0-9]{0,17})(?:\.[0-9]{1,18})?$/;   // the loader's plain numbers
 
 /* What the schema cannot say: which fields pick from the directory or from the time zones. */
 const PICKERS = {
@@ -654,7 +656,9 @@ export class ProfileForm {
     }
     let value = text;
     if (text === "") value = this.keepsEmpty(path) ? null : undefined;
-    else if ((node.type === "integer" || node.type === "number") && NUMBER.test(text)) value = Number(text);
+    else if ((node.type === "integer" || node.type === "number") && (INTEGER_TEXT.test(text) || DECIMAL_TEXT.test(text))) {
+      value = Number(text);
+    }
     this.write(path, value);
     const meaning = document.getElementById(`${control.id}-meaning`);
     if (meaning) this.showMeaning(control, meaning);
@@ -675,7 +679,7 @@ export class ProfileForm {
 
   /* Text longer than the field may hold (a 5 MB paste) is cut to the limit, and the note says so. */
   limited(control, node, then) {
-    const limit = Math.min(typeof node.maxLength === "number" ? node.maxLength : Infinity, this.rules.max_text_chars);
+    const limit = Math.min(typeof node.maxLength === "number" ? node.maxLength : Infinity, MAX_SCALAR_CHARS);
     const length = codePointLength(control.value);
     const target = this.targets.get([...this.targets].find(([, entry]) => entry.control === control)?.[0]);
     const note = target && target.note;
@@ -696,18 +700,12 @@ export class ProfileForm {
     const button = element("button", { type: "button", className: "md-button", id: "rs-editor-confirm" },
       "I have checked the profile: set to today");
     button.addEventListener("click", () => {
-      control.value = this.today();
+      control.value = today();
       this.write(path, control.value);
       this.announce(`Last reviewed is set to today, ${control.value}.`);
       this.changed(path);
     });
     return button;
-  }
-
-  today() {
-    const now = new Date();
-    const two = (number) => String(number).padStart(2, "0");
-    return `${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())}`;
   }
 
   focusFirst(path) {
@@ -754,7 +752,7 @@ export class ProfileForm {
         mine.forEach((problem, index) => {
           if (index) entry.error.append(element("br"));
           entry.error.append(element("span", { className: "rs-visually-hidden" },
-            problem.severity === "error" ? "Error: " : "Warning: "), problem.message);
+            { error: "Error: ", warning: "Warning: ", notice: "Note: " }[problem.severity]), problem.message);
         });
         entry.error.hidden = !mine.length;
         entry.error.classList.toggle("rs-error--warning", mine.length > 0 && mine.every((p) => p.severity !== "error"));

@@ -7,6 +7,9 @@
  * Lengths are counted in code points, as Python counts a string's characters.
  */
 
+import { FORBIDDEN } from "../engine/loader.mjs";
+import { DECIMAL_TEXT, INTEGER_TEXT } from "../engine/numbers.mjs";
+
 export const MODELINES = {
   institution: "# yaml-language-server: $schema=../../../schema/institution.schema.json",
   pod: "# yaml-language-server: $schema=../../schema/pod.schema.json",
@@ -16,11 +19,6 @@ const NARROWEST = 40;
 const INDENT = "  ";
 const ESCAPES = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r" };
 const BLANK = " \t";
-// builder/loader.py's _FORBIDDEN_CHARACTER, _INTEGER and _DECIMAL.
-export const FORBIDDEN_CHARACTER =
-  /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]/u;
-const INTEGER = /^-?(?:0|[1-9][0-9]{0,17})$/;
-const DECIMAL = /^-?(?:0|[1-9][0-9]{0,17})\.[0-9]{1,18}$/;
 
 export class LayoutError extends Error {}
 
@@ -157,7 +155,7 @@ export function quoted(text) {
   let out = '"';
   for (const char of text) {
     if (char in ESCAPES) out += ESCAPES[char];
-    else if (FORBIDDEN_CHARACTER.test(char)) {
+    else if (FORBIDDEN.test(char)) {
       const code = char.codePointAt(0);
       out += code <= 0xffff ? `\\u${code.toString(16).padStart(4, "0")}` : `\\U${code.toString(16).padStart(8, "0")}`;
     } else out += char;
@@ -182,7 +180,7 @@ export function numberText(value) {
     if (text.includes(".")) text = text.replace(/0+$/, "").replace(/\.$/, "");
     if (negative) text = "-" + text;
   }
-  if (!(INTEGER.test(text) || DECIMAL.test(text))) {
+  if (!(INTEGER_TEXT.test(text) || DECIMAL_TEXT.test(text))) {
     throw new LayoutError(`${text} has too many digits for a record; use at most 18 before and after the point`);
   }
   return text;
@@ -192,7 +190,7 @@ export function numberText(value) {
 
 export function writesAsBlock(text, lineLength) {
   if (!text.includes("\n") && !(lineLength > WIDTH && text.includes(" "))) return false;
-  if (text.startsWith("\n") || text.endsWith("\n\n") || text.includes("\r") || FORBIDDEN_CHARACTER.test(text)) return false;
+  if (text.startsWith("\n") || text.endsWith("\n\n") || text.includes("\r") || FORBIDDEN.test(text)) return false;
   return textLines(text).every((line) => !line || (!BLANK.includes(line[0]) && !BLANK.includes(line[line.length - 1])));
 }
 

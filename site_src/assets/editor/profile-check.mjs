@@ -4,6 +4,7 @@
  * numbers no file can hold (layout.mjs), then the directory checks (crosschecks.mjs) on the parts
  * the schema found right, as `rsdir validate` runs them. Pure.
  */
+import { speaking } from "../engine/messages.mjs";
 import { recordProblems } from "./crosschecks.mjs";
 import { LayoutError, numberText, render } from "./layout.mjs";
 import { invalidParts, schemaProblems } from "./schema-problems.mjs";
@@ -24,15 +25,16 @@ function numberProblems(value, path = []) {
   return [];
 }
 
-/* {problems, file}: `file` is the record file's text, or null while any problem is an error. */
-export function checkProfile(record, { schema, directory, rules, today }) {
+/* {problems, file}: `file` is the record file's text, or null while any problem is an error.
+ * `words` are the site's sentences (assets/messages/en.json). */
+export function checkProfile(record, { schema, directory, rules, words, today }) {
   const countryCodes = schema.$defs.country.enum;
-  const problems = [
+  const problems = speaking(words, () => [
     ...schemaProblems(schema, record),
-    ...textProblems(record, rules.max_text_chars),
+    ...textProblems(record),
     ...numberProblems(record),
     ...recordProblems(record, { directory, rules, countryCodes, invalid: invalidParts(schema, record), today }),
-  ];
+  ]);
   const blocked = problems.some((problem) => problem.severity === "error");
   return { problems, file: blocked ? null : render("institution", record, schema) };
 }

@@ -16,7 +16,7 @@ import { numberFromText } from "./numbers.mjs";
 import { LoadedFile, jsonPath } from "./requests.mjs";
 
 export const MAX_BYTES = 512 * 1024;
-const MAX_SCALAR_CHARS = 20_000;
+export const MAX_SCALAR_CHARS = 20_000;
 const MAX_DEPTH = 24;
 const MAX_NODES = 50_000;
 // Flow brackets this deep are refused before parsing, so that no parser recursion is spent on
@@ -26,7 +26,7 @@ const DEPTH_BEFORE_PARSING = 8 * MAX_DEPTH;
 const NULLS = new Set(["null", "~", ""]);
 const SPECIAL_NUMBER = /^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
 const KEY_BREAKS = /[\t\n\r]/;
-const FORBIDDEN = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]/u;
+export const FORBIDDEN = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]/u;
 
 /** A file that cannot be read as a request; carries the one positioned problem that says why. */
 export class YamlError extends Error {
@@ -45,7 +45,7 @@ function hex(code, width) {
   return code.toString(16).toUpperCase().padStart(width, "0");
 }
 
-function characterProblem(char) {
+export function characterProblem(char) {
   const point = char.codePointAt(0);
   const code = hex(point, 4);
   if (point >= 0xd800 && point <= 0xdfff) return ["yaml-surrogate", say("yaml.surrogate", { code })];

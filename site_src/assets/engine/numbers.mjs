@@ -57,12 +57,16 @@ export function numberText(value) {
 
 /** A number read from text as the strict YAML loader reads a plain scalar (builder/loader.py):
  *  `12` an integer, `12.0` a float; undefined for anything else. */
+// builder/loader.py's plain integers and decimals: what a file may hold as a number.
+export const INTEGER_TEXT = /^-?(?:0|[1-9][0-9]{0,17})$/;
+export const DECIMAL_TEXT = /^-?(?:0|[1-9][0-9]{0,17})\.[0-9]{1,18}$/;
+
 export function numberFromText(text) {
-  if (/^-?(?:0|[1-9][0-9]{0,17})$/.test(text)) {
+  if (INTEGER_TEXT.test(text)) {
     const value = Number(text);
     return Number.isSafeInteger(value) ? (Object.is(value, -0) ? 0 : value) : new PyNumber(BigInt(text), String(BigInt(text)));
   }
-  if (/^-?(?:0|[1-9][0-9]{0,17})\.[0-9]{1,18}$/.test(text)) {
+  if (DECIMAL_TEXT.test(text)) {
     const value = Number(text);
     return Number.isInteger(value) ? new PyNumber(value, floatRepr(value)) : value;
   }

@@ -162,8 +162,9 @@ function typeWords(expected) {
   return names.reduce((first, second) => say("schema.type-alternatives", { first, second }));
 }
 
-/** The positioned problem for one error, worded as builder/schemas.py words it. */
-function problemOf(document, { path, keyword, value, node, expected }) {
+/** The positioned problem for one error, worded as builder/schemas.py words it (the profile
+ *  editor words the errors of its validator with it too). */
+export function problemOf(document, { path, keyword, value, node, expected }) {
   const last = path[path.length - 1];
   const field = path.length && typeof last === "string" ? say("schema.field", { name: last }) : say("schema.this-value");
   const description = typeof node.description === "string" ? node.description : "";
