@@ -499,3 +499,34 @@ def test_the_editor_fits_a_phone_screen(sample_site, open_page):
     page.wait_for_selector("#rs-editor.rs-ready")
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"the editor is {overflow}px wider than a {PHONE['width']}px screen"
+
+
+def test_lists_grow_shrink_and_reorder_with_the_focus_kept_and_said(sample_site, open_page):
+    _, base = sample_site
+    page = open_editor(open_page, base, "?id=gb-fenwick")
+    emails = load(page.input_value("#rs-editor-yaml").encode("utf-8"), "x").data["contacts"]
+    assert len(emails) >= 2
+    page.focus("#rs-f-contacts-add")
+    page.keyboard.press("Enter")
+    new = len(emails)
+    assert page.evaluate("document.activeElement.id") == f"rs-f-contacts-{new}-role"
+    assert page.text_content("#rs-editor-announce") == f"Contact {new + 1} is added."
+    assert page.input_value("#rs-editor-yaml") == ""              # the new contact lacks its email
+    page.select_option(f"#rs-f-contacts-{new}-role", "returns")
+    page.fill(f"#rs-f-contacts-{new}-email", "returns@fenwick.example")
+    page.dispatch_event(f"#rs-f-contacts-{new}-email", "input")
+    # Moved to the top with "Move up", pressed by keyboard: the focus stays on the moved contact's button.
+    for position in range(new, 0, -1):
+        page.focus(f"#rs-f-contacts-group > .rs-item-wrap:nth-of-type({position + 1}) .rs-move[data-step='-1']")
+        page.keyboard.press("Enter")
+    data = load(page.input_value("#rs-editor-yaml").encode("utf-8"), "x").data
+    assert data["contacts"][0] == {"role": "returns", "email": "returns@fenwick.example"}
+    assert data["contacts"][1:] == emails
+    # At the top "Move up" is off, so the focus is on the same contact's "Move down".
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Move down: Contact 1"
+    page.focus("#rs-f-contacts-group > .rs-item-wrap:nth-of-type(1) .rs-remove")
+    page.keyboard.press("Enter")
+    assert load(page.input_value("#rs-editor-yaml").encode("utf-8"), "x").data["contacts"] == emails
+    assert page.text_content("#rs-editor-announce") == "Contact 1 is removed."
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Remove: Contact 1"
+    assert page.is_hidden("#rs-editor-show")

@@ -200,7 +200,8 @@ class Editor {
     this.path.textContent = path || "The file's place follows from the id and the country.";
     this.yaml.value = this.result.file || "";
     this.fileNote.textContent = this.result.file
-      ? "This is the file as it will be saved. Comments in the old file are not kept."
+      ? (this.original ? "This is the file as it will be saved. Comments in the old file are not kept."
+        : "This is the file as it will be saved.")
       : `The file is shown here once ${errors === 1 ? "the problem" : `the ${errors} problems`} in the form `
         + `${errors === 1 ? "is" : "are"} fixed.`;
     this.root.querySelector("#rs-editor-show").hidden = !errors;

@@ -418,8 +418,11 @@ export class ProfileForm {
         const list = this.valueAt(path);
         [list[index], list[index + step]] = [list[index + step], list[index]];
         this.rerender(path, this.targets.get(pathKey(path)).wrapper, build);
-        const moved = document.querySelector(`#${CSS.escape(controlId(path))}-group > .rs-item-wrap:nth-of-type(${index + step + 1}) .rs-move[data-step="${step}"]`);
-        (moved && !moved.disabled ? moved : document.getElementById(`${controlId(path)}-add`)).focus();
+        // The focus stays with the moved entry: on the same button, or at the top or bottom of
+        // the list, where that one is off, on the other.
+        const wrap = document.querySelector(`#${CSS.escape(controlId(path))}-group > .rs-item-wrap:nth-of-type(${index + step + 1})`);
+        const same = wrap.querySelector(`.rs-move[data-step="${step}"]`);
+        (same.disabled ? wrap.querySelector(`.rs-move[data-step="${-step}"]`) : same).focus();
         this.announce(`${itemTitle} ${index + 1} is now ${itemTitle} ${index + step + 1}.`);
         this.changed(path);
       });
@@ -720,7 +723,9 @@ export class ProfileForm {
    * nearest section around it. */
   targetFor(problem) {
     let path = problem.path;
+    // Shown where the fix is made: the channels a profile lacks, the currency a fee lacks.
     if (problem.code === "no-request-channels") path = ["request_channels"];
+    if (problem.code === "fee-without-currency" && path[0] === "lending") path = ["lending", "currency"];
     for (let end = path.length; end >= 0; end--) {
       const key = pathKey(path.slice(0, end));
       if (this.targets.has(key)) return { key, entry: this.targets.get(key) };
