@@ -19,7 +19,19 @@ export function parseDay(text) {
   return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= lengths[month - 1] ? text : null;
 }
 
+// A route compares the same few days thousands of times.
+const numbers = new Map();
+
 function dayNumber(text) {
+  let number = numbers.get(text);
+  if (number === undefined) {
+    if (numbers.size > 10_000) numbers.clear();
+    numbers.set(text, number = civilDayNumber(text));
+  }
+  return number;
+}
+
+function civilDayNumber(text) {
   // Days since 0000-03-01 of the proleptic Gregorian calendar (the "days from civil" method).
   let [year, month, day] = text.split("-").map(Number);
   if (month <= 2) year -= 1;

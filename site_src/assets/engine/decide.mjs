@@ -128,10 +128,9 @@ const CONDITIONS = new Map([
 
 /** Every condition holds, and the borrower is not exempted by id or by confirmed pod. */
 export function ruleMatches(theCase, rule) {
-  const conditions = Object.entries(rule.when);
-  if (conditions.length === 0 || !conditions.every(([name, value]) => CONDITIONS.get(name)?.(theCase, value))) {
-    return false;
-  }
+  const conditions = rule.conditions;
+  if (conditions.length === 0) return false;
+  for (const [name, value] of conditions) if (!CONDITIONS.get(name)?.(theCase, value)) return false;
   if (rule.exemptRequesters.has(theCase.borrower.id)) return false;
   return !theCase.directory.inSharedPod(theCase.borrower.id, rule.exemptPods);
 }
@@ -140,7 +139,13 @@ export function ruleMatches(theCase, rule) {
 function checkRules(theCase) {
   const terms = theCase.lender.terms;
   if (terms === null || theCase.service === null) return null;
-  const rule = terms.rules.find((candidate) => ruleMatches(theCase, candidate));
+  let rule;
+  for (const candidate of terms.rules) {
+    if (ruleMatches(theCase, candidate)) {
+      rule = candidate;
+      break;
+    }
+  }
   if (rule === undefined) return null;
   return new Refusal(rule.outcome, rule.reason, `rule:${rule.id}`,
     say(rule.note ? "refusal.rule-with-note" : "refusal.rule", {
@@ -286,7 +291,11 @@ export class Decision {
 /** The decision on `request` sent to `lender`; the request's own `date` wins over `today`. */
 export function decide(directory, request, borrower, lender, today) {
   const theCase = new Case(directory, request, borrower, lender, request.date ?? today);
-  const refusals = CHECKS.map((check) => check(theCase)).filter((refusal) => refusal !== null);
+  const refusals = [];
+  for (const check of CHECKS) {
+    const refusal = check(theCase);
+    if (refusal !== null) refusals.push(refusal);
+  }
   const accepted = refusals.length === 0;
   return new Decision({
     request, borrower, lender, day: theCase.day, serviceType: theCase.serviceType, refusals,

@@ -19,11 +19,28 @@ export function speaking(words, answer) {
   }
 }
 
+// Each template split once into its text and its placeholders: a route with every refusal says
+// tens of thousands of sentences.
+const compiled = new WeakMap();
+
+function parts(key) {
+  let templates = compiled.get(table);
+  if (templates === undefined) compiled.set(table, templates = new Map());
+  let split = templates.get(key);
+  if (split === undefined) {
+    if (!Object.hasOwn(table.messages, key)) throw new Error(`no message ${key}`);
+    split = table.messages[key].split(/\{([a-z_]+)\}/);
+    templates.set(key, split);
+  }
+  return split;
+}
+
 /** The message `key` with each `{name}` replaced by the text of `values[name]`. */
 export function say(key, values = {}) {
-  if (!Object.hasOwn(table.messages, key)) throw new Error(`no message ${key}`);
-  const template = table.messages[key];
-  return template.replace(/\{([a-z_]+)\}/g, (whole, name) => String(values[name]));
+  const split = parts(key);
+  let text = split[0];
+  for (let n = 1; n < split.length; n += 2) text += String(values[split[n]]) + split[n + 1];
+  return text;
 }
 
 /** The name people use for a country (`DE` → Germany); the code itself when it is not one. */

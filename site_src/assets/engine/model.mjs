@@ -65,16 +65,22 @@ export class LendingTerms {
     this.closures = (lending.closures ?? [])
       .filter((closure) => parseDay(closure.from) && parseDay(closure.to))
       .map((closure) => ({ start: closure.from, end: closure.to, note: closure.note ?? null }));
-    this.rules = (lending.rules ?? []).map((rule) => ({
+    this.rules = (lending.rules ?? []).map((rule) => this.rule(rule));
+  }
+
+  rule(rule) {
+    const conditions = Object.entries(rule.when ?? {}).map(([name, value]) =>
+      [name, NUMERIC_CONDITIONS.includes(name) ? portableNumber(value) : value]);
+    return {
       id: rule.id,
-      when: Object.fromEntries(Object.entries(rule.when ?? {}).map(([name, value]) =>
-        [name, NUMERIC_CONDITIONS.includes(name) ? portableNumber(value) : value])),
+      when: Object.fromEntries(conditions),
+      conditions,                        // the same, as a list: checked for every request
       exemptRequesters: new Set(rule.unless?.requester ?? []),
       exemptPods: new Set(rule.unless?.requester_pod ?? []),
       outcome: rule.outcome,
       reason: rule.reason,
       note: rule.note ?? null,
-    }));
+    };
   }
 
   lendsTo(country) {
@@ -91,24 +97,46 @@ export class LendingTerms {
   }
 }
 
+const familyKeys = new WeakMap();
+
 export class Institution {
   constructor(entry) {
+    this.entry = entry;
     this.id = entry.i;
     this.name = entry.n;
     this.country = entry.c;
     this.active = entry.z !== 1;
     this.borrowingEnabled = entry.b !== 0;
     this.identifiers = entry.d ?? {};
-    this.channels = (entry.h ?? []).map((settings) => new Channel(settings));
-    this.families = new Set(this.channels.map((channel) => channel.family));
-    this.terms = entry.l === undefined ? null : new LendingTerms(entry.l);
     this.channelChoice = new Map();
+  }
+
+  // Channels and terms are read from the entry when first asked for: one answer needs those of
+  // a few libraries, not of every one in the directory.
+  get channels() {
+    const channels = (this.entry.h ?? []).map((settings) => new Channel(settings));
+    Object.defineProperty(this, "channels", { value: channels });
+    return channels;
+  }
+
+  get families() {
+    const families = new Set(this.channels.map((channel) => channel.family));
+    Object.defineProperty(this, "families", { value: families });
+    return families;
+  }
+
+  get terms() {
+    const terms = this.entry.l === undefined ? null : new LendingTerms(this.entry.l);
+    Object.defineProperty(this, "terms", { value: terms });
+    return terms;
   }
 
   /** Our first channel a borrower speaking `families` can use (anyone can use email);
    *  remembered per set of families, of which there are only a few. */
   channelFor(families) {
-    const key = [...families].sort().join(" ");
+    // The borrower's own set is asked for thousands of times in a route: its key is kept with it.
+    let key = familyKeys.get(families);
+    if (key === undefined) familyKeys.set(families, key = [...families].sort().join(" "));
     if (!this.channelChoice.has(key)) {
       this.channelChoice.set(key, this.channels.find((c) => c.family === EMAIL || families.has(c.family)) ?? null);
     }
@@ -154,20 +182,22 @@ export class Directory {
     this.pods = new Map(compact.pods.map(([id, name]) => [id, { id, name }]));
     const podIds = compact.pods.map(([id]) => id);
     // Who lists whom directly, decoded from the partnership numbers (builder/exports/compact.py).
-    this.direct = new Map(ids.map((id) => [id, new Set()]));
+    const direct = ids.map(() => new Set());
     this.podEntries = new Map();
     const listedPods = new Map();
     entries.forEach((entry, position) => {
+      const mine = direct[position];
       let other = position;
       for (const number of entry.p ?? []) {
         other += Math.floor(number / 3) + 1;
         const kind = number % 3;
-        if (kind !== 1) this.direct.get(entry.i).add(ids[other]);
-        if (kind !== 0) this.direct.get(ids[other]).add(entry.i);
+        if (kind !== 1) mine.add(ids[other]);
+        if (kind !== 0) direct[other].add(entry.i);
       }
       this.podEntries.set(entry.i, (entry.pp ?? []).map((n) => podIds[n]));
       listedPods.set(entry.i, new Set((entry.o ?? []).map((n) => podIds[n])));
     });
+    this.direct = new Map(ids.map((id, position) => [id, direct[position]]));
     this.podMembers = new Map(compact.pods.map(([id, , members]) =>
       [id, new Set(members.map((n) => ids[n]).filter((member) => listedPods.get(member).has(id)))]));
     this.confirmedPods = new Map(ids.map((id) => [id, new Set()]));
@@ -195,9 +225,14 @@ export class Directory {
     return partners;
   }
 
-  /** Whether `owner` accepts requests from `other` (directly or through a pod entry). */
+  /** Whether `owner` accepts requests from `other` (directly or through a pod entry); asked
+   *  without building `owner`'s whole partner set, since a route asks it of every library. */
   lists(owner, other) {
-    return this.institutions.has(owner) && this.partners(owner).has(other);
+    if (owner === other || !this.institutions.has(owner)) return false;
+    const expanded = this.expanded.get(owner);
+    if (expanded !== undefined) return expanded.has(other);
+    if (this.direct.get(owner).has(other)) return true;
+    return this.podEntries.get(owner).some((podId) => this.podMembers.get(podId).has(other));
   }
 
   mutualPartners(id) {

@@ -81,10 +81,10 @@ export function checkChannel(directory, borrower, lender) {
 export function checkCountry(directory, borrower, lender) {
   const terms = lender.terms;
   if (terms === null || terms.lendsTo(borrower.country)) return null;
-  const key = terms.excludedCountries.has(borrower.country) ? "refusal.country-excluded" : "refusal.country-not-listed";
-  return new Refusal(UNFILLED, "PolicyProblem", "builtin:country", say(key, {
+  const excluded = terms.excludedCountries.has(borrower.country);
+  return new Refusal(UNFILLED, "PolicyProblem", "builtin:country", say(excluded ? "refusal.country-excluded" : "refusal.country-not-listed", {
     lender: lender.name, borrower: borrower.name, country: countryName(borrower.country),
-    countries: countriesInWords(terms.listedCountries),
+    countries: excluded ? "" : countriesInWords(terms.listedCountries),
   }));
 }
 
