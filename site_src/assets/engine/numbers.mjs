@@ -55,12 +55,12 @@ export function numberText(value) {
   return Number.isInteger(value) ? String(value) : floatRepr(value);
 }
 
-/** A number read from text as the strict YAML loader reads a plain scalar (builder/loader.py):
- *  `12` an integer, `12.0` a float; undefined for anything else. */
 // builder/loader.py's plain integers and decimals: what a file may hold as a number.
 export const INTEGER_TEXT = /^-?(?:0|[1-9][0-9]{0,17})$/;
 export const DECIMAL_TEXT = /^-?(?:0|[1-9][0-9]{0,17})\.[0-9]{1,18}$/;
 
+/** A number read from text as the strict YAML loader reads a plain scalar (builder/loader.py):
+ *  `12` an integer, `12.0` a float; undefined for anything else. */
 export function numberFromText(text) {
   if (INTEGER_TEXT.test(text)) {
     const value = Number(text);
