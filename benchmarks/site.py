@@ -1,14 +1,17 @@
-"""How long the site build takes for a large directory, against a bare mkdocs build of the same
-pages, and how much memory it needs.
+"""How long the site build takes for a large directory, in one language and in all of them,
+against a bare mkdocs build of the same pages, how much memory it needs and how large the site is.
 
     .venv/bin/python benchmarks/site.py [--sizes 1000,10000]
 
 For each size a synthetic directory is generated (benchmarks/synth.py), then measured:
-- `rsdir build`: validation, page generation, mkdocs, the feed and the directory index;
-- a bare `mkdocs build` of the same generated Markdown pages, copied into a plain docs folder with
-  the same theme, plugins and extensions but no hook: what mkdocs costs on its own.
-The overhead is (rsdir build − bare mkdocs) / bare mkdocs. Each build runs as its own process;
-its peak memory is that process's maximum resident set size. Output goes to benchmarks/out/.
+- `rsdir build --languages en`: validation, page generation, mkdocs, the feed and the directory
+  index, in English only;
+- `rsdir build`: the same in every language of the site (the site as published);
+- a bare `mkdocs build` of the same generated Markdown pages (English), copied into a plain docs
+  folder with the same theme, plugins and extensions but no hook: what mkdocs costs on its own.
+The languages ratio is all languages / English only (target: at most 2); the overhead is
+(English-only rsdir build − bare mkdocs) / bare mkdocs. Each build runs as its own process; its
+peak memory is that process's maximum resident set size. Output goes to benchmarks/out/.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from synth import generate  # noqa: E402
 
 from builder.site import pages as site  # noqa: E402
 from builder.site import maps  # noqa: E402
+from builder.site.languages import LANGUAGES  # noqa: E402
 from builder.site.hook import load_schemas, load_world  # noqa: E402
 from builder.model import Directory  # noqa: E402
 from builder.validate import validate_directory  # noqa: E402
@@ -87,19 +91,27 @@ def measure(n: int, out: Path) -> dict:
     if not records.is_dir():
         generate(records, n)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1790000000"}
+    english = out / f"site-{n}-en"
+    one, one_peak = measured([str(BIN / "rsdir"), "build", "--no-cache", "--languages", "en", "--records", str(records),
+                              "--out", str(english)], cwd=ROOT, env=env)
     built = out / f"site-{n}"
-    total, peak = measured([str(BIN / "rsdir"), "build", "--records", str(records), "--out", str(built)],
-                           cwd=ROOT, env=env)
+    every = ",".join(language.code for language in LANGUAGES)
+    total, peak = measured([str(BIN / "rsdir"), "build", "--no-cache", "--languages", every, "--records", str(records),
+                            "--out", str(built)], cwd=ROOT, env=env)
     bare_config = bare_mkdocs_project(records, out / f"bare-{n}")
     bare, bare_peak = measured([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(bare_config),
                                 "-d", str(out / f"bare-{n}" / "site")], cwd=ROOT, env=env)
     return {
         "institutions": n,
+        "english_build_seconds": round(one, 1),
         "rsdir_build_seconds": round(total, 1),
+        "languages_ratio": round(total / one, 2),
         "bare_mkdocs_seconds": round(bare, 1),
-        "overhead": round((total - bare) / bare, 3),
+        "overhead": round((one - bare) / bare, 3),
+        "english_build_peak_mb": round(one_peak / 2**20),
         "rsdir_build_peak_mb": round(peak / 2**20),
         "bare_mkdocs_peak_mb": round(bare_peak / 2**20),
+        "english_site_mb": round(site_weight(english, n)["site_mb"], 1),
         "search_index_mb": round(size(built / "search" / "search_index.json") / 2**20, 2),
         "feed_directory_json_mb": round(size(built / "feed" / "v1" / "directory.json") / 2**20, 2),
         "directory_index_mb": round(size(built / "assets" / "directory-index.json") / 2**20, 2),

@@ -28,6 +28,23 @@ def records_option(function):
         help="The folder holding institutions/ and pods/.")(function)
 
 
+def languages_option(function):
+    """`--languages en,de` for `build` and `serve`: the site in only some of its languages."""
+    def checked(ctx, param, value):
+        from .site import languages
+
+        if value is None:
+            return None
+        try:
+            return ",".join(language.code for language in languages.chosen(value))
+        except languages.UnknownLanguage as err:
+            raise click.BadParameter(str(err)) from None
+    return click.option(
+        "--languages", default=None, metavar="CODES", callback=checked,
+        help="Build only these languages (comma-separated codes, e.g. `en` for a quicker preview); "
+             "English, the site's root, is always built. Default: all (en,de,fr,es).")(function)
+
+
 def cache_option(function):
     """`--no-cache` for a command that reads the directory; its choice is kept in the click context,
     where `directory_cache` finds it."""
@@ -544,7 +561,8 @@ def run_site_step(records_dir: Path, step, not_done: Callable[[bool], str]):
               help="Folder to build the site into; replaced only when the whole build succeeds.")
 @click.option("--config", "config_file", default="mkdocs.yml", show_default=True,
               type=click.Path(dir_okay=False, path_type=Path), help="The site configuration.")
-def build(records_dir: Path, out: Path, config_file: Path) -> None:
+@languages_option
+def build(records_dir: Path, out: Path, config_file: Path, languages: str | None) -> None:
     """Validate the records, then build the static site and the feed into --out."""
     from .site.build import build_site
 
@@ -556,7 +574,8 @@ def build(records_dir: Path, out: Path, config_file: Path) -> None:
         left = "is unchanged" if existed else "was not created"
         return f"not built: {fix}; {display_path(out)} {left}"
 
-    built = run_site_step(records_dir, lambda: build_site(config_file, records_dir, out, use_cache=directory_cache() is not None), not_done)
+    built = run_site_step(records_dir, lambda: build_site(config_file, records_dir, out, use_cache=directory_cache() is not None,
+                                                          languages=languages), not_done)
     click.echo(f"Built the site into {display_path(built)}.")
 
 
@@ -567,10 +586,12 @@ def build(records_dir: Path, out: Path, config_file: Path) -> None:
               help="Port on 127.0.0.1 to serve the preview on.")
 @click.option("--config", "config_file", default="mkdocs.yml", show_default=True,
               type=click.Path(dir_okay=False, path_type=Path), help="The site configuration.")
-def serve(records_dir: Path, port: int, config_file: Path) -> None:
+@languages_option
+def serve(records_dir: Path, port: int, config_file: Path, languages: str | None) -> None:
     """Build the site and serve it on 127.0.0.1 for preview, rebuilding when a file changes."""
     from .site.build import serve_site
 
     # The preview builds into a temporary folder: its failures are the records' or the pages'.
-    run_site_step(records_dir, lambda: serve_site(config_file, records_dir, port, use_cache=directory_cache() is not None),
+    run_site_step(records_dir, lambda: serve_site(config_file, records_dir, port, use_cache=directory_cache() is not None,
+                                                  languages=languages),
                   lambda writing: "not served: fix the errors above first")

@@ -39,9 +39,9 @@ OFFSITE = re.compile(r"^(?!https?://127\.0\.0\.1[:/]).*")
 
 # --- the site, the server and the browser ----------------------------------------------------------
 
-def build_site(records: Path, out: Path) -> Path:
+def build_site(records: Path, out: Path, *options: str) -> Path:
     result = CliRunner().invoke(main, ["build", "--records", str(records), "--out", str(out),
-                                       "--config", str(REPO / "mkdocs.yml")])
+                                       "--config", str(REPO / "mkdocs.yml"), *options])
     assert result.exit_code == 0, result.output
     return out
 

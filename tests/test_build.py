@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import html.parser
 import json
@@ -16,10 +17,12 @@ import pytest
 from click.testing import CliRunner
 
 from builder.cli import main
+from builder.site.languages import LANGUAGES, folder
 
 ROOT = Path(__file__).resolve().parent.parent
 HOSTILE = Path(__file__).resolve().parent / "fixtures" / "hostile"
 CONFIG = ROOT / "mkdocs.yml"
+EVERY_LANGUAGE = ",".join(language.code for language in LANGUAGES)
 
 
 def committed_records(tmp_path: Path, source: Path) -> Path:
@@ -33,9 +36,9 @@ def committed_records(tmp_path: Path, source: Path) -> Path:
     return repo / "records"
 
 
-def build(records: Path, out: Path):
+def build(records: Path, out: Path, *options: str):
     result = CliRunner().invoke(main, ["build", "--records", str(records), "--out", str(out),
-                                       "--config", str(CONFIG)])
+                                       "--config", str(CONFIG), *options])
     return result
 
 
@@ -117,13 +120,104 @@ def test_search_finds_an_institution_by_name_city_isil_and_oclc(sample_site):
         assert term in searchable
 
 
+# --- the site in every language -----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def every_language(tmp_path_factory) -> Path:
+    tmp = tmp_path_factory.mktemp("languages")
+    records = committed_records(tmp, ROOT / "records")
+    result = build(records, tmp / "site", "--languages", EVERY_LANGUAGE)
+    assert result.exit_code == 0, result.output
+    return tmp / "site"
+
+
+PAGES = ("index.html", "directory/index.html", "check/index.html", "countries/index.html", "countries/de/index.html",
+         "institutions/de-nordbib/index.html", "pods/euro-scholar/index.html", "reference/index.html",
+         "join/index.html", "feed/index.html", "decisions/index.html")
+
+
+def site_pages(site: Path) -> list[Path]:
+    return sorted(page for page in site.rglob("*.html") if page.name != "404.html")
+
+
+def test_every_page_is_built_in_every_language_under_its_folder(every_language):
+    for language in LANGUAGES:
+        for page in PAGES:
+            path = every_language / folder(language) / page
+            assert f'<html lang="{language.code}"' in path.read_text(encoding="utf-8"), path
+    # What exists once for every language stays at the root.
+    for language in LANGUAGES[1:]:
+        own = every_language / language.code
+        assert not (own / "feed" / "v1").exists() and not (own / "schema").exists()
+        assert sorted(p.name for p in (own / "assets").iterdir()) == ["images", "javascripts", "stylesheets"]
+        assert not (own / "404.html").exists()     # the server answers with the root's for every language
+
+
+def test_every_page_names_its_copies_in_every_language(every_language):
+    pages = site_pages(every_language)
+    assert len(pages) > 4 * 30
+    for page in pages:
+        relative = page.relative_to(every_language).as_posix()
+        own = next((language for language in LANGUAGES[1:] if relative.startswith(folder(language))), LANGUAGES[0])
+        url = relative.removeprefix(folder(own)).removesuffix("index.html")
+        elements = parsed(page).elements
+        hreflang = {attrs["hreflang"]: attrs["href"] for tag, attrs in elements
+                    if tag == "link" and attrs.get("rel") == "alternate" and "hreflang" in attrs}
+        assert hreflang == {**{language.code: f"/directory/{folder(language)}{url}" for language in LANGUAGES},
+                            "x-default": f"/directory/{url}"}, page
+        switch = [attrs for tag, attrs in elements if tag == "a" and "rs-language__link" in attrs.get("class", "")]
+        assert [attrs["hreflang"] for attrs in switch] == [language.code for language in LANGUAGES], page
+        assert [attrs["hreflang"] for attrs in switch if "aria-current" in attrs] == [own.code], page
+        for attrs in switch:
+            assert (page.parent / attrs["href"] / "index.html").resolve() == \
+                (every_language / folder(next(l for l in LANGUAGES if l.code == attrs["hreflang"])) / url / "index.html").resolve()
+
+
+def test_relative_links_lead_to_files_of_the_site_in_every_language(every_language):
+    broken = []
+    for page in site_pages(every_language) + [every_language / "404.html"]:
+        for tag, attrs in parsed(page).elements:
+            for name in ("href", "src"):
+                address = attrs.get(name) or ""
+                if not address or address.startswith(("#", "/")) or re.match(r"[a-z]+:", address):
+                    continue
+                target = (page.parent / address.split("#")[0].split("?")[0]).resolve()
+                if not (target / "index.html" if target.is_dir() else target).is_file():
+                    broken.append((page.relative_to(every_language).as_posix(), address))
+    if not (ROOT / "site_src" / "edit.md").is_file():
+        # The field reference names the profile editor's page before the editor has landed.
+        broken = [(page, address) for page, address in broken if address != "../edit/"]
+    assert broken == []
+
+
+def test_the_search_of_each_language_finds_its_own_institution_pages(every_language):
+    for language in LANGUAGES:
+        index = json.loads((every_language / folder(language) / "search" / "search_index.json").read_bytes())
+        assert index["config"]["lang"] == [language.code]
+        entry = next(doc for doc in index["docs"] if doc["location"] == "institutions/de-nordbib/")
+        assert "DE-Nb1" in entry["text"] and entry["title"] == "Nordhafen State and University Library"
+        assert not [doc for doc in index["docs"] if "rsdir-shell" in doc["location"]]
+
+
+def test_the_sitemap_of_each_language_lists_its_generated_pages(every_language):
+    for language in LANGUAGES:
+        sitemap = (every_language / folder(language) / "sitemap.xml").read_text(encoding="utf-8")
+        locations = re.findall(r"<loc>([^<]+)</loc>", sitemap)
+        prefix = f"https://ors-directory.github.io/directory/{folder(language)}"
+        assert f"{prefix}institutions/de-nordbib/" in locations and f"{prefix}countries/de/" in locations
+        assert f"{prefix}check/" in locations
+        assert len(locations) == len(set(locations)) and not [loc for loc in locations if "rsdir-shell" in loc]
+        assert gzip.decompress((every_language / folder(language) / "sitemap.xml.gz").read_bytes()).decode() == sitemap
+
+
 def test_two_builds_of_one_commit_are_byte_identical(tmp_path):
     records = committed_records(tmp_path, ROOT / "records")
     epoch_before = os.environ.get("SOURCE_DATE_EPOCH")
-    assert build(records, tmp_path / "first").exit_code == 0
-    assert build(records, tmp_path / "second").exit_code == 0
+    assert build(records, tmp_path / "first", "--languages", EVERY_LANGUAGE).exit_code == 0
+    assert build(records, tmp_path / "second", "--languages", EVERY_LANGUAGE).exit_code == 0
     first, second = digests(tmp_path / "first"), digests(tmp_path / "second")
     assert "sitemap.xml.gz" in first and "search/search_index.json" in first and "assets/world.svg" in first
+    assert "de/sitemap.xml.gz" in first and "es/institutions/de-nordbib/index.html" in first
     assert first == second
     assert os.environ.get("SOURCE_DATE_EPOCH") == epoch_before   # the build does not leak its date
 

@@ -138,7 +138,7 @@ def check_output_folder(out: Path, project: Path, inputs: list[Path]) -> None:
                                "replaced. Choose an empty or new folder")
 
 
-def load_site_config(config_file: Path, records_dir: Path, site_dir: Path):
+def load_site_config(config_file: Path, records_dir: Path, site_dir: Path, languages: str | None = None):
     if not config_file.is_file():
         raise BuildRefused(f"`{config_file}` not found; run from the directory checkout or pass --config")
     try:
@@ -146,6 +146,8 @@ def load_site_config(config_file: Path, records_dir: Path, site_dir: Path):
     except MkDocsException as err:
         raise BuildRefused(f"{config_file}: {err}") from None
     config.extra["records_dir"] = str(records_dir.resolve())
+    if languages is not None:
+        config.extra["languages"] = languages
     return config
 
 
@@ -163,8 +165,10 @@ def _cache_choice(use_cache: bool) -> Iterator[None]:
         yield
 
 
-def build_site(config_file: Path, records_dir: Path, out: Path, *, use_cache: bool = True) -> Path:
-    """Build into a temporary folder beside `out`, then put it in place of `out`."""
+def build_site(config_file: Path, records_dir: Path, out: Path, *, use_cache: bool = True,
+               languages: str | None = None) -> Path:
+    """Build into a temporary folder beside `out`, then put it in place of `out`; `languages`
+    ("en,de") builds only those, instead of every language mkdocs.yml names."""
     out = out.absolute()
     config_file = config_file.absolute()
     project = config_file.parent
@@ -172,7 +176,7 @@ def build_site(config_file: Path, records_dir: Path, out: Path, *, use_cache: bo
     staging = _prepare_output(out, project, [records_dir, project / "site_src", project / "schema",
                                              project / "builder"])
     try:
-        config = load_site_config(config_file, records_dir, staging)
+        config = load_site_config(config_file, records_dir, staging, languages)
         with _restored_environment("SOURCE_DATE_EPOCH"), _cache_choice(use_cache), \
                 _mkdocs_log(logging.WARNING, echo_errors=False) as log:
             try:
@@ -257,7 +261,8 @@ def check_port(port: int) -> None:
             raise _port_problem(port, err) from None
 
 
-def serve_site(config_file: Path, records_dir: Path, port: int, *, use_cache: bool = True) -> None:
+def serve_site(config_file: Path, records_dir: Path, port: int, *, use_cache: bool = True,
+               languages: str | None = None) -> None:
     """mkdocs' own preview server on 127.0.0.1, rebuilding when pages, records or schemas change.
 
     The records are validated by the mkdocs hook on every build; an invalid directory stops the
@@ -270,9 +275,11 @@ def serve_site(config_file: Path, records_dir: Path, port: int, *, use_cache: bo
     check_source_date_epoch()
     check_port(port)
     # The preview server re-reads mkdocs.yml on every rebuild; `extra.records_dir` reads this.
-    with _restored_environment("RSDIR_RECORDS", "SOURCE_DATE_EPOCH"), _cache_choice(use_cache), \
+    with _restored_environment("RSDIR_RECORDS", "RSDIR_LANGUAGES", "SOURCE_DATE_EPOCH"), _cache_choice(use_cache), \
             _mkdocs_log(logging.INFO, echo_errors=True) as log:
         os.environ["RSDIR_RECORDS"] = str(records_dir.resolve())
+        if languages is not None:
+            os.environ["RSDIR_LANGUAGES"] = languages
         mkdocs_logger = logging.getLogger("mkdocs")
         level = mkdocs_logger.level
         mkdocs_logger.setLevel(logging.INFO)

@@ -1,8 +1,15 @@
 """The edge between the directory and mkdocs: validates the records, hands the generated pages to
-mkdocs in memory, and writes the feed and the directory page's index after the site is built.
+mkdocs in memory, writes the institution, pod and country pages into the theme's page, writes the
+feed and the directory page's index, and builds every other language of the site.
 
 Loaded by mkdocs through `hooks:` in mkdocs.yml, so a plain `mkdocs build` or `mkdocs serve`
 builds the whole site too. Nothing generated is written into the docs folder.
+
+The build of the default language (the site's root) is the one mkdocs is asked for. At its end it
+runs one more mkdocs build per other language into `<site>/<code>/`, with that language's theme
+language, navigation and hand-written pages (`site_src/<code>/`). Those builds reuse what the
+first one prepared (the validated directory, the generated pages), which lives in `_state`: mkdocs
+loads a hook file once per process, so every build of one run sees the same module.
 """
 
 from __future__ import annotations
@@ -12,15 +19,22 @@ import json
 import logging
 import os
 from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import get_build_date
 
 from builder.exports import feed
-from builder.site import directory_index, editor_rules, engine, maps, pages, vendor
+from builder.site import directory_index, editor_rules, engine, languages, maps, pages, vendor
+from builder.site.languages import Language
+from builder.site.shell import STAND_IN, render_shell, shell_from
 from builder.history import History, HistoryError, read_history
 from builder.model import Directory
 from builder.cache import Cache, cache_folder
@@ -32,21 +46,36 @@ SUMMARY_MARKER = "<!-- rsdir:summary -->"
 # The profile editor proposes files to the repository mkdocs.yml names in `repo_url`.
 REPO_URL_MARKER = "rsdir:repo-url"
 SCHEMA_ORDER = ("institution", "pod", "request")
+LANGUAGE_KEY = "rsdir_language"   # set in `extra` of the builds of languages other than the default
+ROOT_URL_KEY = "rsdir_root_url"   # ...with the site_url of the root, which every language's addresses start from
 
 
 class _State:
-    """What one build learned in `on_files` and needs again in later events."""
+    """What the build of the default language learned in `on_files`, for its later events and for
+    the builds of the other languages; and what the build under way needs between its events."""
 
     directory: Directory | None = None
     history: History | None = None
-    titles: dict[str, str] = {}
+    languages: tuple[Language, ...] = (languages.DEFAULT,)
+    overviews: dict[str, pages.GeneratedPage] = {}   # generated pages mkdocs renders (in the navigation)
+    records: dict[str, pages.GeneratedPage] = {}     # one per institution, pod and country: into the shell
     finished: dict[str, str] = {}       # generated pages' HTML between two events of one page
     last_updated: str = ""
     vendor: dict[str, bytes] = {}       # npm libraries the pages load, by their path in the site
     world: maps.WorldMap | None = None  # the country shapes the pages' maps draw
+    # Files only the root has (the feed, scripts, data); the other languages' pages link to them there.
+    root_only: frozenset[str] = frozenset()
+    # The build under way: what on_post_build needs to render the theme's page itself.
+    env = None
+    nav: Navigation | None = None
+    files: Files | None = None
 
 
 _state = _State()
+
+
+def language_of(config: MkDocsConfig) -> Language:
+    return languages.by_code(config.extra.get(LANGUAGE_KEY) or languages.DEFAULT.code)
 
 
 def project_root(config: MkDocsConfig) -> Path:
@@ -90,7 +119,30 @@ def load_world(project: Path) -> maps.WorldMap:
 
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
+    language = language_of(config)
+    if language == languages.DEFAULT:
+        _prepare(files, config)
+    else:
+        files = _language_files(files, config, language)
+    # Looked up once: mkdocs rebuilds its path index after every append, so asking it per page
+    # would make adding many pages quadratic.
+    hand_written = {file.src_uri for file in files}
+    clashes = sorted(hand_written.intersection(_state.overviews) | hand_written.intersection(_state.records))
+    if clashes:
+        raise PluginError(f"{config.docs_dir}/{clashes[0]} would hide a generated page; rename or remove it")
+    for path, page in _state.overviews.items():
+        files.append(File.generated(config, path, content=page.body))
+    _state.finished = {}
+    return files
+
+
+def _prepare(files: Files, config: MkDocsConfig) -> None:
+    """Validate the records and generate the pages, once for every language of the site."""
     folder = records_dir(config)
+    try:
+        _state.languages = languages.chosen(config.extra.get("languages"))
+    except languages.UnknownLanguage as err:
+        raise PluginError(f"extra.languages in {config.config_file_path}: {err}") from None
     # Checked first: a missing package should not cost a whole build before it is reported.
     try:
         _state.vendor = vendor.vendor_files(project_root(config))
@@ -112,33 +164,53 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     # pinning it to the history's date is what makes two builds of one commit byte-identical.
     os.environ["SOURCE_DATE_EPOCH"] = str(int(history.generated_at.timestamp()))
     generated = pages.build_pages(directory, load_schemas(project_root(config)), today=build_day, world=_state.world)
-    # Looked up once: mkdocs rebuilds its path index after every append, so asking it per page
-    # would make adding 10,000 pages quadratic.
-    hand_written = {file.src_uri for file in files}
-    clashes = sorted(hand_written.intersection(generated))
-    if clashes:
-        raise PluginError(f"{config.docs_dir}/{clashes[0]} would hide a generated page; rename or remove it")
-    for path, page in generated.items():
-        files.append(File.generated(config, path, content=page.body))
     newest = history.changes[0].date if history.changes else history.generated_at
     _state.directory = directory
     _state.history = history
-    _state.titles = {path: page.title for path, page in generated.items()}
-    _state.finished = {}
+    _state.records = {path: page for path, page in generated.items() if pages.is_record_page(path)}
+    _state.overviews = {path: page for path, page in generated.items() if not pages.is_record_page(path)}
     _state.last_updated = newest.date().isoformat()
-    return files
+    _state.root_only = frozenset(file.dest_uri for file in files if _is_own_static_file(file, config))
+
+
+def _is_own_static_file(file: File, config: MkDocsConfig) -> bool:
+    """A script, style sheet or other file of site_src/ (not a page, not one of the theme's)."""
+    return (not file.is_documentation_page() and file.src_dir is not None
+            and Path(file.src_dir).resolve() == Path(config.docs_dir).resolve())
+
+
+def _language_files(files: Files, config: MkDocsConfig, language: Language) -> Files:
+    """The hand-written pages in `language` (site_src/<code>/<page>.md, kept at the English page's
+    path so that links between pages stay as they are); a page not translated yet stays English.
+    Scripts and style sheets are left out: the pages load the root's."""
+    translations = Path(config.docs_dir) / language.code
+    chosen = Files([])
+    for file in files:
+        if _is_own_static_file(file, config):
+            continue
+        translated = translations / file.src_uri
+        if file.inclusion.is_excluded() or not (file.is_documentation_page() and file.src_dir is not None):
+            chosen.append(file)
+        elif translated.is_file():
+            chosen.append(File.generated(config, file.src_uri, abs_src_path=str(translated),
+                                         inclusion=InclusionLevel.INCLUDED))
+        else:
+            log.warning(f"{config.docs_dir}/{language.code}/{file.src_uri} is missing; the {language.name} "
+                        f"site shows the English page")
+            chosen.append(file)
+    return chosen
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     source = page.file.src_uri
-    title = _state.titles.get(source)
-    if title is not None:
+    generated = _state.overviews.get(source)
+    if generated is not None:
         # The theme prints `page.meta.title` as it is (in <title>, the header and the search
         # index), so it gets the escaped text, marked safe so nothing escapes it a second time.
-        page.meta["title"] = Markup.escape(title)
+        page.meta["title"] = Markup.escape(generated.title)
         # A generated page is already finished, escaped HTML. It skips the Markdown parser
-        # (on_page_content puts it back): nothing in it is read as Markdown, and parsing
-        # thousands of large HTML blocks would be most of the build time.
+        # (on_page_content puts it back): nothing in it is read as Markdown, and parsing large
+        # HTML blocks would be much of the build time.
         _state.finished[source] = markdown
         return ""
     if source == "edit.md":
@@ -151,6 +223,64 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
 
 def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     return _state.finished.pop(page.file.src_uri, html)
+
+
+def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
+    _state.nav = nav
+    return nav
+
+
+def on_env(env, config: MkDocsConfig, files: Files):
+    _state.env, _state.files = env, files
+    return env
+
+
+def on_page_context(context, page: Page, config: MkDocsConfig, nav: Navigation):
+    """Name the page's copies in every language: the theme prints `extra.alternate` as hreflang
+    links, and the site's language switch (overrides/partials/alternate.html) offers them.
+
+    The hreflang links name each copy from the server's root: the theme's script fetches the
+    `sitemap.xml` beside every alternate, which for a full address would be a request to the
+    public site from wherever a copy of the site is viewed, and the theme's `url` filter, which
+    it passes them through, cannot make a relative one leading out of a language's folder."""
+    language = language_of(config)
+    site_path = urlsplit(_site_url(config) or "/").path
+    found = languages.alternates(_state.languages, language, page.url, site_path)
+    config.extra["alternate"] = [
+        {"name": alternate.language.name, "lang": alternate.language.code, "link": alternate.path,
+         "href": alternate.href, "current": alternate.language == language} for alternate in found
+    ] + [{"name": languages.DEFAULT.name, "lang": "x-default", "link": found[0].path, "href": found[0].href,
+          "current": False}]
+    return context
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return _rebased(output, page.url, config)
+
+
+def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
+    """The sitemap lists the pages written into the shell too, which mkdocs does not know of."""
+    if template_name != "sitemap.xml" or not _state.records:
+        return output
+    prefix = (config.site_url or "").rstrip("/") + "/"
+    date = get_build_date()
+    entries = "".join(f"\n    <url>\n         <loc>{escape(prefix + pages.page_url(path))}</loc>\n"
+                      f"         <lastmod>{date}</lastmod>\n    </url>" for path in _state.records)
+    return output.replace("\n</urlset>", f"{entries}\n</urlset>", 1)
+
+
+def _site_url(config: MkDocsConfig) -> str | None:
+    """The site's address, of the root whichever language is being built."""
+    return config.extra.get(ROOT_URL_KEY, config.site_url) or None
+
+
+def _rebased(html: str, page_url: str, config: MkDocsConfig) -> str:
+    """A page of another language than the default, with its links to files only the root has
+    (the feed, scripts, data) leading there."""
+    language = language_of(config)
+    if language == languages.DEFAULT:
+        return html
+    return languages.rebased_links(html, language, page_url, _state.root_only)
 
 
 def output_path(site_dir: Path, relative: str) -> Path:
@@ -187,10 +317,61 @@ def on_post_build(config: MkDocsConfig) -> None:
     if _state.directory is None or _state.history is None:
         return
     site_dir = Path(config.site_dir)
-    for relative, content in sorted(extra_files(_state.directory, _state.history, config.site_url or "").items()):
+    _write_record_pages(config, site_dir)
+    if language_of(config) != languages.DEFAULT:
+        # The web server answers every missing address with the root's 404 page, whatever the
+        # language; the root's names every language's home page.
+        (site_dir / "404.html").unlink(missing_ok=True)
+        return
+    produced = extra_files(_state.directory, _state.history, config.site_url or "")
+    for relative, content in sorted(produced.items()):
         target = output_path(site_dir, relative)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
+    _state.root_only = _state.root_only | frozenset(produced)
+    for language in _state.languages[1:]:
+        _build_language(config, language)
+
+
+def _write_record_pages(config: MkDocsConfig, site_dir: Path) -> None:
+    """The institution, pod and country pages of this build's language, each in the theme's page
+    rendered once for all of them, and their entries in the theme's search index."""
+    if not _state.records or _state.env is None or _state.nav is None or _state.files is None:
+        return
+
+    def named(context, page):
+        return on_page_context(context, page, config, _state.nav)
+
+    html = render_shell(config, _state.env, _state.nav, _state.files, on_context=named)
+    shell = shell_from(_rebased(html, STAND_IN + "/", config))
+    entries = []
+    for path, page in _state.records.items():
+        url = pages.page_url(path)
+        target = output_path(site_dir, f"{url}index.html")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(shell.page(url, page.title, _rebased(page.body, url, config)), encoding="utf-8")
+        if page.search is not None:
+            entries.append({"location": url, "title": str(escape(page.title)), "text": page.search})
+    index_file = site_dir / "search" / "search_index.json"
+    if entries and index_file.is_file():
+        # The theme's search plugin wrote the index of the pages mkdocs built (its on_post_build
+        # runs before this hook's); the same file, in the plugin's own format, gets the rest.
+        index = json.loads(index_file.read_text(encoding="utf-8"))
+        index["docs"].extend(entries)
+        index_file.write_text(json.dumps(index, separators=(",", ":"), default=str), encoding="utf-8")
+
+
+def _build_language(config: MkDocsConfig, language: Language) -> None:
+    """One more mkdocs build, of `language`, into `<site>/<code>/`: mkdocs.yml read again, with
+    that language for the theme and the pages, and the addresses of the running build."""
+    site_url = f"{config.site_url.rstrip('/')}/{language.code}/" if config.site_url else None
+    translated = load_config(config_file=config.config_file_path, site_dir=str(Path(config.site_dir) / language.code),
+                             site_url=site_url, strict=config.strict)
+    translated.theme["language"] = language.code
+    translated.extra[LANGUAGE_KEY] = language.code
+    translated.extra[ROOT_URL_KEY] = config.site_url
+    translated.extra["records_dir"] = config.extra.get("records_dir")
+    mkdocs_build(translated)
 
 
 def on_serve(server, config: MkDocsConfig, builder):

@@ -22,6 +22,7 @@ from posixpath import relpath
 from urllib.parse import quote, urlsplit
 
 import jinja2
+from markupsafe import Markup
 
 from ..money import format_money
 from ..schemas import schema
@@ -51,6 +52,9 @@ class UnsafePageName(ValueError):
 class GeneratedPage:
     title: str   # plain text, not escaped: the page engine escapes it where it prints it
     body: str    # the Markdown file: a single block of already escaped HTML
+    # What the site's search finds the page by (escaped HTML, as the theme's search index holds
+    # it); only for the record pages, which the theme's search plugin does not see.
+    search: str | None = None
 
 
 def checked_id(value: str) -> str:
@@ -80,6 +84,14 @@ def country_path(code: str) -> str:
 
 COUNTRIES_PATH = "countries/index.md"
 REFERENCE_PATH = "reference.md"
+RECORD_FOLDERS = ("institutions", "pods", "countries")
+
+
+def is_record_page(path: str) -> bool:
+    """Whether `path` is the page of one institution, pod or country: the thousands of pages
+    that go into the theme's page without mkdocs (builder/site/shell.py), rather than an overview."""
+    folder, _, name = path.partition("/")
+    return folder in RECORD_FOLDERS and "/" not in name and name != "index.md"
 
 
 def page_url(path: str) -> str:
@@ -184,6 +196,15 @@ def identifiers_of(institution: Institution) -> list[Identifier]:
     return found
 
 
+def institution_search(institution: Institution) -> str:
+    """Where and by which identifiers the site's search finds an institution: its city and country
+    and every identifier (its name is the page's title)."""
+    where = ", ".join(part for part in (institution.city, country_name(institution.country)) if part)
+    ids = Markup(" · ").join(Markup("{} <code>{}</code>").format(identifier.label, identifier.value)
+                             for identifier in identifiers_of(institution))
+    return Markup("<p>{}</p>").format(where) + (Markup("<p>{}</p>").format(ids) if ids else "")
+
+
 def closures_ahead(lending: Mapping, today: dt.date | None) -> list[Mapping]:
     """Closures that have not ended by `today` (all of them without a date), earliest first.
 
@@ -269,7 +290,7 @@ def institution_page(directory: Directory, institution: Institution, today: dt.d
         reshare_json=f"feed/v1/reshare/{checked_id(institution.id)}.json",
         lends_to_map=maps.lends_to_figure(world, institution.terms.lends_to_codes) if world and institution.terms else None,
     )
-    return GeneratedPage(institution.name, body)
+    return GeneratedPage(institution.name, body, institution_search(institution))
 
 
 def pod_page(directory: Directory, pod: Pod) -> GeneratedPage:
@@ -287,7 +308,8 @@ def pod_page(directory: Directory, pod: Pod) -> GeneratedPage:
         claiming_only=_names(directory, [i for i in claiming if i not in listed]),
         feed_json=f"feed/v1/pods/{checked_id(pod.id)}.json",
     )
-    return GeneratedPage(pod.name, body)
+    return GeneratedPage(pod.name, body, "".join(Markup("<p>{}</p>").format(paragraph)
+                                                 for paragraph in paragraphs(pod.record.get("description", ""))))
 
 
 def _by_country(directory: Directory) -> dict[str, list[Institution]]:
@@ -302,7 +324,9 @@ def country_page(code: str, institutions: list[Institution], world: WorldMap | N
     ordered = sorted(institutions, key=lambda i: (i.name.casefold(), i.id))
     body = _render("country.html.j2", here=here, code=code, country=country_name(code), institutions=ordered,
                    country_map=maps.country_figure(world, code) if world else None)
-    return GeneratedPage(f"Libraries in {country_name(code)}", body)
+    count = len(institutions)
+    search = Markup("<p>{} institution{} in {}</p>").format(count, "s" if count != 1 else "", country_name(code))
+    return GeneratedPage(f"Libraries in {country_name(code)}", body, search)
 
 
 def countries_page(by_country: Mapping[str, list[Institution]]) -> GeneratedPage:

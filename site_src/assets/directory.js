@@ -12,7 +12,9 @@
   // the page's own URL depends on mkdocs' use_directory_urls and on instant navigation.
   var SCRIPT_URL = document.currentScript ? document.currentScript.src : new URL("../assets/directory.js", location.href).href;
   var INDEX_URL = new URL("directory-index.json", SCRIPT_URL).href;
-  var SITE_ROOT = new URL("../", SCRIPT_URL).href;
+  // The institution pages of this page's language: the theme names where they start as `base`.
+  var CONFIG = document.getElementById("__config");
+  var PAGES_ROOT = CONFIG ? new URL(JSON.parse(CONFIG.textContent).base + "/", location.href).href : new URL("../", SCRIPT_URL).href;
   var PAGE_SIZE = 100;
   var TYPING_DELAY_MS = 15;  // just enough to skip work between keys of a fast typist
   var FILTERS = ["country", "service", "type", "channel", "pod", "lendsto"];
@@ -129,7 +131,7 @@
     var item = el("li", "rs-result");
     var heading = el("p", "rs-result__name");
     var link = el("a", null, library.name);
-    link.href = SITE_ROOT + "institutions/" + encodeURIComponent(library.id) + "/";
+    link.href = PAGES_ROOT + "institutions/" + encodeURIComponent(library.id) + "/";
     heading.appendChild(link);
     if (!library.active) heading.appendChild(tag("inactive", "inactive"));
     item.appendChild(heading);

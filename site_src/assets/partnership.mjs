@@ -8,7 +8,7 @@
  */
 
 import { Suggestions, searchable } from "./suggest.mjs";
-import { SITE_ROOT, TEXT as SHARED, channelDetails, el, fill, loadEngine, message } from "./ui.mjs";
+import { PAGES_ROOT, TEXT as SHARED, channelDetails, el, fill, loadEngine, message } from "./ui.mjs";
 
 const TEXT = {
   label: "Your library",
@@ -114,7 +114,7 @@ class PartnershipBox {
       if (entry.waiting_on_them.length) parts.push(el("p", {}, fill(TEXT.waitingOnThem, names)));
       if (entry.waiting_on_us.length) parts.push(el("p", {}, fill(TEXT.waitingOnUs, names)));
     }
-    const check = new URL("check/", SITE_ROOT);
+    const check = new URL("check/", PAGES_ROOT);
     check.search = new URLSearchParams({ borrower: other, lender: this.me }).toString();
     parts.push(el("p", {}, el("a", { href: check.href }, fill(TEXT.check, names))));
     this.result.replaceChildren(...parts);

@@ -8,6 +8,14 @@
 import { formatMoney } from "./engine/money.mjs";
 
 export const SITE_ROOT = new URL("../", import.meta.url);
+/** Where the pages of this page's language start: the site's root for English, `de/` below it for
+ *  German (builder/site/languages.py). The theme names it as the page's `base`. */
+export const PAGES_ROOT = pagesRoot();
+
+function pagesRoot() {
+  const config = globalThis.document?.getElementById("__config");
+  return config ? new URL(`${JSON.parse(config.textContent).base}/`, location.href) : SITE_ROOT;
+}
 
 export const TEXT = {
   loading: "Loading the directory…",
@@ -103,5 +111,5 @@ export function channelDetails(words, channel) {
 /** A link to an institution's page on this site. */
 export function institutionLink(directory, id) {
   const institution = directory.institutions.get(id);
-  return el("a", { href: new URL(`institutions/${encodeURIComponent(id)}/`, SITE_ROOT).href }, institution ? institution.name : id);
+  return el("a", { href: new URL(`institutions/${encodeURIComponent(id)}/`, PAGES_ROOT).href }, institution ? institution.name : id);
 }
