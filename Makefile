@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 NPM_STAMP := node_modules/.package-lock.json
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup serve build validate test browser benchmark clean
+.PHONY: setup serve build validate catalogs test browser benchmark clean
 
 setup: $(BIN)/rsdir $(NPM_STAMP)
 
@@ -32,6 +32,10 @@ build: setup
 
 validate: $(BIN)/rsdir
 	$(BIN)/rsdir validate
+
+# Extracts the messages into builder/locale/*.pot and merges them into every language's catalog.
+catalogs: $(BIN)/rsdir
+	$(BIN)/python -m builder.catalogs
 
 # RSDIR_CHROMIUM=/path/to/chrome uses a browser that is already there (as on GitHub's runners).
 browser:

@@ -404,8 +404,7 @@ def _layout_problem(text: str, parser, file: str) -> YamlProblem | None:
             source = lines[line] if line < len(lines) else ""
             if source.strip(" \t") and len(source) - len(source.lstrip(" ")) < least:
                 return fail(line, 0, "yaml-continuation-indent",
-                            say("yaml.continuation-indent-one" if least == 1 else "yaml.continuation-indent",
-                                line=first.line + 1, least=least))
+                            say("yaml.continuation-indent", line=first.line + 1, least=least))
         return None
 
     try:

@@ -163,7 +163,7 @@ def _problem(document: Document, error: jsonschema.ValidationError) -> Problem:
         return document.problem(path, "schema-length", message)
     if kind in ("minItems", "maxItems"):
         limit = error.validator_value
-        key = f"schema.items-at-{'least' if kind == 'minItems' else 'most'}{'-one' if limit == 1 else ''}"
+        key = f"schema.items-at-{'least' if kind == 'minItems' else 'most'}"
         return document.problem(path, "schema-items", say(key, field=field, limit=limit))
     if kind == "uniqueItems":
         return document.problem(path, "schema-unique", say("schema.unique", field=field))

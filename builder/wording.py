@@ -41,8 +41,7 @@ def countries_in_words(codes: Iterable[str]) -> str:
 _CONDITION_WORDS = (
     ("publication_type", lambda value, currency: say("rule.publication-type", types=join_words(value))),
     ("item_format", lambda value, currency: say("rule.item-format", formats=join_words(value))),
-    ("published_within_years", lambda value, currency: say(
-        "rule.published-within-one-year" if value == 1 else "rule.published-within-years", years=value)),
+    ("published_within_years", lambda value, currency: say("rule.published-within-years", years=value)),
     ("published_before", lambda value, currency: say("rule.published-before", year=value)),
     ("requester_country", lambda value, currency: say("rule.requester-country", countries=countries_in_words(value))),
     ("service_level", lambda value, currency: say("rule.service-level", levels=join_words(value))),

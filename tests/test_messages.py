@@ -9,7 +9,8 @@ import re
 from pathlib import Path
 
 from builder.codes import CODE_WORDS, code_lists_with_words
-from builder.messages import MESSAGES, placeholders, say
+from builder.catalogs import LANGUAGES
+from builder.messages import MESSAGES, placeholders, say, table_in
 from builder.model import FAMILY_NAMES
 from builder.site.engine import messages_file
 
@@ -17,11 +18,28 @@ BUILDER = Path(__file__).resolve().parent.parent / "builder"
 
 
 def test_placeholders_are_plain_names_the_engine_can_fill():
-    # assets/engine/messages.mjs replaces `{name}` with /\{([a-z_]+)\}/ and nothing else.
-    for key, template in MESSAGES.items():
-        assert all(re.fullmatch(r"[a-z_]+", name) for name in placeholders(template)), key
-        assert re.sub(r"\{[a-z_]+\}", "", template).count("{") == 0, key
-        assert "}" not in re.sub(r"\{[a-z_]+\}", "", template), key
+    # assets/i18n.mjs replaces `{name}` with /\{([a-z_]+)\}/ and nothing else.
+    for key, entry in MESSAGES.items():
+        for template in (entry.text, entry.plural or entry.text):
+            assert all(re.fullmatch(r"[a-z_]+", name) for name in placeholders(template)), key
+            assert re.sub(r"\{[a-z_]+\}", "", template).count("{") == 0, key
+            assert "}" not in re.sub(r"\{[a-z_]+\}", "", template), key
+        if entry.plural is not None:
+            assert entry.count in placeholders(entry.text) and entry.count in placeholders(entry.plural), key
+
+
+def test_every_language_fills_the_same_placeholders():
+    for lang in LANGUAGES:
+        for key, entry in MESSAGES.items():
+            for form in entry.forms(lang):
+                assert set(placeholders(form)) <= set(placeholders(entry.plural or entry.text)), (lang, key, form)
+
+
+def test_plural_messages_take_the_form_of_their_number():
+    assert say("rule.published-within-years", years=1) == "published in the last 1 year"
+    assert say("rule.published-within-years", years=2) == "published in the last 2 years"
+    assert say("rule.pages-over", pages=4.0) == "for more than 4.0 pages"
+    assert say("rule.pages-over", pages=1) == "for more than 1 page"
 
 
 def test_every_message_the_code_names_is_in_the_table():
@@ -53,7 +71,10 @@ def test_say_fills_every_placeholder():
 
 def test_engine_file_holds_the_table_and_the_names_it_needs():
     document = json.loads(messages_file())
-    assert document["messages"] == MESSAGES
+    assert document["messages"] == table_in("en")
+    assert document["plural"] == "(n != 1)" and document["lang"] == "en"
+    assert document["messages"]["rule.pages-over"] == {
+        "count": "pages", "forms": ["for more than {pages} page", "for more than {pages} pages"]}
     assert document["families"] == FAMILY_NAMES
     assert document["countries"]["NO"] == "Norway"
     assert document["codes"] == json.loads(json.dumps(code_lists_with_words()))

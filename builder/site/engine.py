@@ -1,21 +1,36 @@
-"""The file the site's engine (`assets/decide.mjs`) reads beside the feed: its sentences.
+"""The files the site's scripts read beside the feed: the engine's sentences and the pages' words,
+one of each per language.
 
-`assets/messages/en.json` holds builder/messages.py's table with the names the sentences put in
-(countries, channel families), the request channels' names and the ISO 18626 codes with plain
-words, which the request form offers as choices. The feed's `compact.json` holds the directory itself.
+`assets/messages/<lang>.json` holds builder/messages.py's table in that language with the names
+the sentences put in (countries, channel families), the request channels' names and the ISO 18626
+codes with plain words, which the request form offers as choices; `assets/messages/site-<lang>.json`
+the `site` catalog for assets/i18n.mjs. The feed's `compact.json` holds the directory itself.
 """
 
 from __future__ import annotations
 
+from ..catalogs import LANGUAGES, SOURCE_LANGUAGE, catalog_json
 from ..codes import code_lists_with_words
 from ..messages import messages_json
 from ..model import FAMILY_NAMES
 from .directory_index import country_names
 from .pages import CHANNEL_LABELS
 
-MESSAGES_FILE = "assets/messages/en.json"
+
+def messages_path(lang: str) -> str:
+    return f"assets/messages/{lang}.json"
 
 
-def messages_file() -> bytes:
-    return messages_json({"countries": country_names(), "families": FAMILY_NAMES, "channels": CHANNEL_LABELS,
-                          "codes": code_lists_with_words()})
+MESSAGES_FILE = messages_path(SOURCE_LANGUAGE)
+
+
+def messages_file(lang: str = SOURCE_LANGUAGE) -> bytes:
+    return messages_json(lang, {"countries": country_names(), "families": FAMILY_NAMES, "channels": CHANNEL_LABELS,
+                                "codes": code_lists_with_words()})
+
+
+def language_files() -> dict[str, bytes]:
+    """The engine's sentences and the pages' catalog in every language, by path in the site."""
+    files = {messages_path(lang): messages_file(lang) for lang in LANGUAGES}
+    files |= {f"assets/messages/site-{lang}.json": catalog_json("site", lang) for lang in LANGUAGES}
+    return files

@@ -305,7 +305,7 @@ def extra_files(directory: Directory, history: History, site_url: str) -> dict[s
     except ValueError as err:
         raise PluginError(str(err)) from None
     produced["assets/directory-index.json"] = directory_index.directory_index(directory)
-    produced[engine.MESSAGES_FILE] = engine.messages_file()
+    produced.update(engine.language_files())
     produced["assets/editor-rules.json"] = editor_rules.editor_rules()
     produced.update(_state.vendor)
     if _state.world is not None:

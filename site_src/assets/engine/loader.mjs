@@ -349,8 +349,7 @@ function layoutProblems(root, text, positions, file) {
       const source = text.slice(lineStarts[line - 1], line < lineStarts.length ? lineStarts[line] : text.length).replace(/\r?\n$/, "");
       if (source.replace(/[ \t]/g, "") !== "" && source.length - source.trimStart().length < least) {
         found.push({ offset: lineStarts[line - 1], span: [node.range[0], end], error: fail(file, [line, 1],
-          "yaml-continuation-indent", say(least === 1 ? "yaml.continuation-indent-one" : "yaml.continuation-indent",
-            { line: first, least })) });
+          "yaml-continuation-indent", say("yaml.continuation-indent", { line: first, least })) });
         return;
       }
     }

@@ -7,6 +7,8 @@
  * only say which message they mean, as the Python checks do.
  */
 
+import { pluralIndex } from "../i18n.mjs";
+
 let table = null;
 
 export function speaking(words, answer) {
@@ -20,26 +22,31 @@ export function speaking(words, answer) {
 }
 
 // Each template split once into its text and its placeholders: a route with every refusal says
-// tens of thousands of sentences.
+// tens of thousands of sentences. A message with a number in it keeps one split per plural form.
 const compiled = new WeakMap();
+
+const split = (template) => template.split(/\{([a-z_]+)\}/);
 
 function parts(key) {
   let templates = compiled.get(table);
   if (templates === undefined) compiled.set(table, templates = new Map());
-  let split = templates.get(key);
-  if (split === undefined) {
+  let entry = templates.get(key);
+  if (entry === undefined) {
     if (!Object.hasOwn(table.messages, key)) throw new Error(`no message ${key}`);
-    split = table.messages[key].split(/\{([a-z_]+)\}/);
-    templates.set(key, split);
+    const message = table.messages[key];
+    entry = typeof message === "string" ? split(message) : { count: message.count, forms: message.forms.map(split) };
+    templates.set(key, entry);
   }
-  return split;
+  return entry;
 }
 
-/** The message `key` with each `{name}` replaced by the text of `values[name]`. */
+/** The message `key` with each `{name}` replaced by the text of `values[name]`; a message with
+ *  a number in it takes the form that number needs in the language (builder/messages.py). */
 export function say(key, values = {}) {
-  const split = parts(key);
-  let text = split[0];
-  for (let n = 1; n < split.length; n += 2) text += String(values[split[n]]) + split[n + 1];
+  const entry = parts(key);
+  const pieces = Array.isArray(entry) ? entry : entry.forms[pluralIndex(table.plural, values[entry.count])];
+  let text = pieces[0];
+  for (let n = 1; n < pieces.length; n += 2) text += String(values[pieces[n]]) + pieces[n + 1];
   return text;
 }
 

@@ -207,7 +207,7 @@ export function problemOf(document, { path, keyword, value, node, expected }) {
     return document.problem(path, "schema-length", say(expected === 1 ? "schema.empty" : "schema.too-short", { field, limit: expected }));
   }
   if (keyword === "minItems" || keyword === "maxItems") {
-    const key = `schema.items-at-${keyword === "minItems" ? "least" : "most"}${expected === 1 ? "-one" : ""}`;
+    const key = `schema.items-at-${keyword === "minItems" ? "least" : "most"}`;
     return document.problem(path, "schema-items", say(key, { field, limit: expected }));
   }
   if (keyword === "uniqueItems") return document.problem(path, "schema-unique", say("schema.unique", { field }));

@@ -19,8 +19,7 @@ export function countriesInWords(codes) {
 const CONDITION_WORDS = [
   ["publication_type", (value) => say("rule.publication-type", { types: joinWords(value) })],
   ["item_format", (value) => say("rule.item-format", { formats: joinWords(value) })],
-  ["published_within_years", (value) => say(Number(value) === 1 ? "rule.published-within-one-year"
-    : "rule.published-within-years", { years: numberText(value) })],
+  ["published_within_years", (value) => say("rule.published-within-years", { years: numberText(value) })],
   ["published_before", (value) => say("rule.published-before", { year: numberText(value) })],
   ["requester_country", (value) => say("rule.requester-country", { countries: countriesInWords(value) })],
   ["service_level", (value) => say("rule.service-level", { levels: joinWords(value) })],
