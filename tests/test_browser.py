@@ -131,7 +131,7 @@ def test_search_box_finds_an_institution_by_isil(sample_site, sample_directory, 
     after_render(page, lambda: page.keyboard.type(isil.lower(), delay=40))
     assert listed_ids(page)[0] == institution.id
     assert f"ISIL {isil}" in page.inner_text(".rs-result")
-    assert f"q={isil.lower()}" in page.url.lower()
+    assert f"search={isil.lower()}" in page.url.lower()
 
     after_render(page, lambda: page.fill("#rs-q", "no library is called this"))
     assert listed_ids(page) == []
@@ -202,7 +202,7 @@ def test_feed_link_downloads_json_that_matches_the_feed_schema(sample_site, samp
 
 # --- records written by an attacker -------------------------------------------------------------------
 
-HOSTILE_PAGES = ("", "directory/", "directory/?q=alert", "institutions/de-hostile/", "institutions/us-plain/",
+HOSTILE_PAGES = ("", "directory/", "directory/?search=alert", "institutions/de-hostile/", "institutions/us-plain/",
                  "pods/evil-pod/", "countries/de/")
 INJECTED = "img[onerror], svg[onload], [onload], [onerror], [onclick], iframe, object, embed, a[href^='javascript:']"
 
@@ -224,7 +224,7 @@ def test_hostile_records_inject_nothing(hostile_site, sample_site, open_page):
         clean = open_page(sample_base + counterpart)
         assert len(scripts) == clean.eval_on_selector_all("script", "all => all.length"), path
 
-    page = open_directory(open_page, hostile_site, "?q=DE-Hx1")
+    page = open_directory(open_page, hostile_site, "?search=DE-Hx1")
     assert page.inner_text(".rs-result__name a") == hostile["name"]
     assert hostile["addresses"][0]["city"] in page.inner_text(".rs-result__meta")
     pod_names = page.eval_on_selector_all("#rs-pod option", "options => options.map(o => o.textContent)")

@@ -38,6 +38,7 @@ def test_every_institution_pod_and_country_gets_a_page(sample_pages):
     for pod in directory.pods:
         assert f"pods/{pod}.md" in sample_pages
     assert "countries/index.md" in sample_pages and "reference.md" in sample_pages
+    assert "pods/index.md" in sample_pages
 
 
 def test_institution_page_shows_the_profile(sample_pages):
@@ -145,6 +146,18 @@ def test_pod_page_lists_confirmed_members(sample_pages):
     assert f"Members ({len(confirmed)})" in body
     for member in confirmed:
         assert f'href="../../institutions/{member}/"' in body
+
+
+def test_pods_page_lists_every_pod_with_its_confirmed_members(sample_pages):
+    directory = directory_of(SAMPLE)
+    page = sample_pages["pods/index.md"]
+    assert page.title == "Pods and consortia"
+    rows = [line for line in page.body.splitlines() if line.startswith("<tr><td><a ")]
+    names = sorted(directory.pods.values(), key=lambda pod: pod.name.casefold())
+    assert len(rows) == len(names)
+    for row, pod in zip(rows, names):
+        assert row.startswith(f'<tr><td><a href="{pod.id}/">{pod.name}</a></td>'
+                              f'<td>{len(directory.pod_members[pod.id])}</td>')
 
 
 def test_field_reference_describes_every_field(sample_pages):

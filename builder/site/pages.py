@@ -1,5 +1,6 @@
 """The generated pages of the site: one per institution, pod and country, the country overview,
-the field reference and the summary on the home page, as Markdown files for the site engine.
+the list of pods, the field reference and the summary on the home page, as Markdown files for the
+site engine.
 
 Pure: a `Directory` (and the JSON Schemas) in, `{relative path: GeneratedPage}` out. Every page
 body is one block of HTML rendered by Jinja2 with autoescaping, so text from a record is escaped
@@ -83,6 +84,7 @@ def country_path(code: str) -> str:
 
 
 COUNTRIES_PATH = "countries/index.md"
+PODS_PATH = "pods/index.md"
 REFERENCE_PATH = "reference.md"
 RECORD_FOLDERS = ("institutions", "pods", "countries")
 
@@ -312,6 +314,14 @@ def pod_page(directory: Directory, pod: Pod) -> GeneratedPage:
                                                  for paragraph in paragraphs(pod.record.get("description", ""))))
 
 
+def pods_page(directory: Directory) -> GeneratedPage:
+    """Every pod with its confirmed members and shared terms, by name."""
+    ordered = sorted(directory.pods.values(), key=lambda pod: (pod.name.casefold(), pod.id))
+    rows = [(pod, len(directory.pod_members.get(pod.id, ()))) for pod in ordered]
+    body = _render("pods.html.j2", here=PODS_PATH, pods=rows)
+    return GeneratedPage("Pods and consortia", body)
+
+
 def _by_country(directory: Directory) -> dict[str, list[Institution]]:
     grouped: dict[str, list[Institution]] = {}
     for institution in directory.institutions.values():
@@ -443,6 +453,7 @@ def build_pages(directory: Directory, schemas: Mapping[str, Mapping] | None = No
         pages[institution_path(institution.id)] = institution_page(directory, institution, today, world)
     for pod in directory.pods.values():
         pages[pod_path(pod.id)] = pod_page(directory, pod)
+    pages[PODS_PATH] = pods_page(directory)
     by_country = _by_country(directory)
     for code, members in by_country.items():
         pages[country_path(code)] = country_page(code, members, world)

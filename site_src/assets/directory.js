@@ -155,14 +155,15 @@
   }
 
   function readState(form) {
-    var state = { q: form.elements.q.value };
+    var state = { q: form.elements.search.value };
     FILTERS.forEach(function (name) { state[name] = form.elements[name].value; });
     return state;
   }
 
-  /* Puts a shared URL's filters into the form; values that no option offers are ignored. */
+  /* Puts a shared URL's filters into the form; values that no option offers are ignored. The
+   * search words travel as `search`: the theme opens its own site search for a `q` in the URL. */
   function applyQuery(form, params) {
-    form.elements.q.value = params.get("q") || "";
+    form.elements.search.value = params.get("search") || "";
     FILTERS.forEach(function (name) {
       var field = form.elements[name];
       var wanted = params.get(name) || "";
@@ -173,7 +174,7 @@
 
   function writeQuery(state) {
     var params = new URLSearchParams();
-    if (state.q.trim()) params.set("q", state.q.trim());
+    if (state.q.trim()) params.set("search", state.q.trim());
     FILTERS.forEach(function (name) { if (state[name]) params.set(name, state[name]); });
     var query = params.toString();
     var url = location.pathname + (query ? "?" + query : "") + location.hash;
@@ -243,8 +244,8 @@
       timer = setTimeout(update, TYPING_DELAY_MS);
     }
 
-    form.elements.q.addEventListener("input", soon);
-    form.addEventListener("change", function (event) { if (event.target !== form.elements.q) update(); });
+    form.elements.search.addEventListener("input", soon);
+    form.addEventListener("change", function (event) { if (event.target !== form.elements.search) update(); });
     form.addEventListener("submit", function (event) { event.preventDefault(); update(); });
     // The reset button empties the fields only after this event, so filter on the next turn.
     form.addEventListener("reset", function () { setTimeout(update, 0); });

@@ -1,0 +1,74 @@
+"""WCAG 2.2 AA on every page type: axe-core in Chromium finds no violation, at desktop and phone
+widths, on each page as it loads and in the states a reader brings about (the theme's search
+open with results, a directory search that finds nothing).
+
+The page types are `PAGE_TYPES` in browser_support.py. axe-core is the copy that
+axe-playwright-python bundles (pinned in pyproject.toml), so nothing is downloaded at test time.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from browser_support import AXE_TAGS, DESKTOP, PAGE_TYPES, PHONE, axe_check, open_page_type, settled, \
+    violations_in_words
+
+pytestmark = pytest.mark.slow
+
+AXE_CORE_VERSION = "4.12.1"
+VIEWPORTS = {"desktop": DESKTOP, "phone": PHONE}
+
+
+def assert_no_violations(page, where: str, context: str | None = None) -> None:
+    violations = axe_check(page, context)["violations"]
+    assert not violations, f"{where}: axe-core finds {len(violations)} violated rule(s):\n" \
+                           f"{violations_in_words(violations)}"
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+@pytest.mark.parametrize("page_type", PAGE_TYPES)
+def test_page_type_has_no_violation(sample_site, open_page, page_type, viewport):
+    _, base = sample_site
+    page = open_page_type(open_page, base, PAGE_TYPES[page_type], VIEWPORTS[viewport])
+    assert_no_violations(page, f"{page_type} page ({viewport}) {page.url}")
+
+
+def test_axe_core_is_the_bundled_version_and_checks_wcag_22_aa(sample_site, open_page):
+    _, base = sample_site
+    page = open_page(base)
+    results = axe_check(page)
+    assert results["testEngine"]["version"] == AXE_CORE_VERSION
+    assert results["toolOptions"]["runOnly"]["values"] == list(AXE_TAGS)
+    # The run did check the rules the site once failed (colour contrast, links told apart by
+    # colour alone, target sizes): they are among the rules the tags select.
+    rules = page.evaluate("tags => axe.getRules(tags).map(rule => rule.ruleId)", list(AXE_TAGS))
+    assert {"color-contrast", "link-in-text-block", "target-size"} <= set(rules)
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_theme_search_with_results_has_no_violation(sample_site, open_page, viewport):
+    _, base = sample_site
+    page = open_page(base, VIEWPORTS[viewport])
+    page.focus(".md-search__input")
+    page.keyboard.type("DE-Nb1")
+    page.wait_for_selector(".md-search-result__item")
+    page.keyboard.press("ArrowDown")
+    settled(page)
+    assert_no_violations(page, f"the open search ({viewport})")
+
+
+def test_directory_that_finds_nothing_has_no_violation(sample_site, open_page):
+    _, base = sample_site
+    page = open_page(f"{base}directory/?search=no+library+is+called+this")
+    page.wait_for_selector("#rs-directory.rs-ready")
+    assert page.query_selector_all(".rs-result") == []
+    assert_no_violations(page, "the directory with no result")
+
+
+def test_every_kind_of_page_of_the_site_is_a_page_type(sample_site):
+    """A new kind of page must join PAGE_TYPES: each folder of the built site that holds pages
+    is the folder of a page type (or the home page's)."""
+    root, _ = sample_site
+    folders = {path.relative_to(root).parts[0] for path in root.rglob("*.html") if path.parent != root}
+    covered = {page_type.path.split("/")[0] for page_type in PAGE_TYPES.values()}
+    assert folders - covered == set(), "folders with pages but no page type in browser_support.PAGE_TYPES"
