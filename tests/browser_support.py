@@ -111,6 +111,7 @@ PAGE_TYPES: dict[str, PageType] = {
     "reference": PageType("reference/"),
     "feed": PageType("feed/"),
     "decisions": PageType("decisions/"),
+    "check": PageType("check/", ready="#rs-check.rs-ready"),
 }
 
 # WCAG 2.2 level AA as axe-core tags its rules; axe-core comes with axe-playwright-python.
@@ -257,6 +258,37 @@ def tab_stops(page, limit: int = 200) -> list[Focus]:
             return stops
         stops.append(focus)
     raise AssertionError(f"more than {limit} tab stops: {[str(stop) for stop in stops[-5:]]}")
+
+
+def tab_to(page, selector: str, limit: int = 400) -> None:
+    """Press Tab until an element that `selector` matches has the focus (none if one has it)."""
+    for _ in range(limit):
+        if page.evaluate("selector => document.activeElement?.matches(selector) ?? false", selector):
+            return
+        page.keyboard.press("Tab")
+        settled(page)
+    raise AssertionError(f"Tab never reached {selector} in {limit} presses")
+
+
+def watch_live_region(page, selector: str) -> None:
+    """Record every text the live region takes from now on, in order, as a screen reader is told
+    it; `announced` returns them. The region is marked, so `announced` can tell that it is still
+    the same element: screen readers announce changes of a region that was there before."""
+    page.evaluate("""selector => {
+        const region = document.querySelector(selector);
+        region.dataset.rsWatched = "yes";
+        window.rsAnnounced = [];
+        window.rsRegion = region;
+        new MutationObserver(() => window.rsAnnounced.push(region.textContent))
+            .observe(region, {childList: true, characterData: true, subtree: true});
+    }""", selector)
+
+
+def announced(page, selector: str) -> list[str]:
+    """What the live region `selector` was told since `watch_live_region`, in order."""
+    same = page.evaluate("selector => document.querySelector(selector) === window.rsRegion", selector)
+    assert same, f"{selector} was replaced: a new live region is not announced"
+    return page.evaluate("window.rsAnnounced")
 
 
 def contrast_ratio(first: tuple[int, int, int], second: tuple[int, int, int]) -> float:

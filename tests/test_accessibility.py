@@ -1,6 +1,6 @@
 """WCAG 2.2 AA on every page type: axe-core in Chromium finds no violation, at desktop and phone
 widths, on each page as it loads and in the states a reader brings about (the theme's search
-open with results, a directory search that finds nothing).
+open with results, a directory search that finds nothing, the check page's answers).
 
 The page types are `PAGE_TYPES` in browser_support.py. axe-core is the copy that
 axe-playwright-python bundles (pinned in pyproject.toml), so nothing is downloaded at test time.
@@ -63,6 +63,28 @@ def test_directory_that_finds_nothing_has_no_violation(sample_site, open_page):
     page.wait_for_selector("#rs-directory.rs-ready")
     assert page.query_selector_all(".rs-result") == []
     assert_no_violations(page, "the directory with no result")
+
+
+@pytest.mark.parametrize("query", [
+    "?borrower=us-lakeside&lender=de-nordbib&service_type=Copy&publication_type=Article&title=Herring",
+    "?borrower=us-lakeside&service_type=Loan&publication_type=Book&title=Herring",
+], ids=["decision", "lenders"])
+def test_check_page_with_an_answer_has_no_violation(sample_site, open_page, query):
+    _, base = sample_site
+    page = open_page(f"{base}check/{query}")
+    page.wait_for_selector("#rs-check.rs-ready")
+    page.wait_for_function("() => !document.getElementById('rs-check-status').textContent.includes('…')")
+    assert_no_violations(page, f"the check page with {query}")
+
+
+def test_check_page_with_its_error_summary_has_no_violation(sample_site, open_page):
+    _, base = sample_site
+    page = open_page(f"{base}check/")
+    page.wait_for_selector("#rs-check.rs-ready")
+    page.fill("#rs-c-borrower", "no-such-library")
+    page.click("#rs-check-submit")
+    page.wait_for_selector("#rs-check-errors:focus")
+    assert_no_violations(page, "the check page with a problem")
 
 
 def test_every_kind_of_page_of_the_site_is_a_page_type(sample_site):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import HOSTILE_RECORDS
+from browser_support import HOSTILE_RECORDS, tab_to
 from builder.decide import decide
 from builder.loader import YamlProblem, load
 from builder.model import Directory
@@ -322,14 +322,6 @@ def test_bad_values_get_the_commands_message_beside_each_field(sample_site, samp
 
 
 # --- keyboard alone --------------------------------------------------------------------------------
-
-def tab_to(page, selector: str, limit: int = 400) -> None:
-    for _ in range(limit):
-        if page.evaluate("(s) => document.activeElement === document.querySelector(s)", selector):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"Tab never reached {selector}")
-
 
 def choose(page, typed: str) -> None:
     page.keyboard.type(typed)

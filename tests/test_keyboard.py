@@ -8,9 +8,12 @@ or focuses directly, it says why.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from browser_support import DESKTOP, PAGE_TYPES, PHONE, Focus, focused, open_page_type, settled, tab_stops
+from browser_support import DESKTOP, PAGE_TYPES, PHONE, Focus, announced, focused, open_page_type, settled, \
+    tab_stops, tab_to, watch_live_region
 
 pytestmark = pytest.mark.slow
 
@@ -44,15 +47,6 @@ def focus_problem(stop: Focus) -> str | None:
 def press(page, key: str) -> None:
     page.keyboard.press(key)
     settled(page)
-
-
-def tab_to(page, wanted: str, limit: int = 40) -> int:
-    """Press Tab until the element `wanted` (a selector) has the focus; how many presses it took."""
-    for presses in range(1, limit + 1):
-        press(page, "Tab")
-        if page.evaluate("selector => document.activeElement.matches(selector)", wanted):
-            return presses
-    raise AssertionError(f"{wanted} is not reached with {limit} presses of Tab")
 
 
 def active_id(page) -> str:
@@ -143,18 +137,8 @@ def directory_page(sample_site, open_still, query: str = ""):
     _, base = sample_site
     page = open_still(f"{base}directory/{query}")
     page.wait_for_selector("#rs-directory.rs-ready")
-    # Every text the live region takes, in order, as a screen reader would be told it.
-    page.evaluate("""() => {
-        const region = document.getElementById('rs-count');
-        window.rsAnnounced = [];
-        new MutationObserver(() => window.rsAnnounced.push(region.textContent))
-            .observe(region, {childList: true, characterData: true, subtree: true});
-    }""")
+    watch_live_region(page, "#rs-count")
     return page
-
-
-def announced(page) -> list[str]:
-    return page.evaluate("window.rsAnnounced")
 
 
 def test_directory_filters_are_reached_in_order_by_tab(sample_site, open_still):
@@ -175,12 +159,11 @@ def test_directory_is_searched_and_filtered_by_keyboard_and_announces_each_count
     total = len(sample_directory.institutions)
     region = page.locator("#rs-count")
     assert region.get_attribute("role") == "status" and region.get_attribute("aria-live") == "polite"
-    page.evaluate("document.getElementById('rs-count').dataset.rsSameNode = 'yes'")
 
     tab_to(page, "#rs-q")
     page.keyboard.type("nordhafen", delay=20)
     page.wait_for_function("window.rsAnnounced.length > 0 && document.querySelectorAll('.rs-result').length === 1")
-    assert announced(page)[-1] == f"1 of {total} libraries match."
+    assert announced(page, "#rs-count")[-1] == f"1 of {total} libraries match."
     assert active_id(page) == "rs-q"          # the list changes, the focus stays where the reader is
     page.keyboard.press("Control+a")
     press(page, "Backspace")
@@ -192,7 +175,7 @@ def test_directory_is_searched_and_filtered_by_keyboard_and_announces_each_count
     page.wait_for_function("document.getElementById('rs-country').value === 'DE'")
     germans = [i for i in sample_directory.institutions.values() if i.country == "DE"]
     page.wait_for_function(f"document.querySelectorAll('.rs-result').length === {len(germans)}")
-    assert announced(page)[-1] == f"{len(germans)} of {total} libraries match."
+    assert announced(page, "#rs-count")[-1] == f"{len(germans)} of {total} libraries match."
     assert page.url.endswith("?country=DE") and active_id(page) == "rs-country"
 
     for _ in range(FILTERS.index("rs-reset") - FILTERS.index("rs-country")):
@@ -200,10 +183,8 @@ def test_directory_is_searched_and_filtered_by_keyboard_and_announces_each_count
     assert active_id(page) == "rs-reset"
     press(page, " ")
     page.wait_for_function(f"document.querySelectorAll('.rs-result').length === {total}")
-    assert announced(page)[-1] == f"All {total} libraries are listed."
+    assert announced(page, "#rs-count")[-1] == f"All {total} libraries are listed."
     assert page.url.endswith("/directory/") and page.input_value("#rs-country") == ""
-    # Screen readers announce changes of a live region that was there before: never a new one.
-    assert page.get_attribute("#rs-count", "data-rs-same-node") == "yes"
 
     press(page, "Tab")
     href = page.evaluate("document.activeElement.getAttribute('href')")
@@ -217,6 +198,27 @@ def test_shared_directory_search_opens_the_directory_not_the_site_search(sample_
     assert page.input_value("#rs-q") == "nordhafen"
     assert len(page.query_selector_all(".rs-result")) == 1
     assert not page.evaluate("document.getElementById('__search').checked")
+
+
+# --- the check page ---------------------------------------------------------------------------------
+
+def test_check_page_announces_each_answer_through_its_live_region(sample_site, open_still):
+    _, base = sample_site
+    page = open_still(f"{base}check/?borrower=us-lakeside&lender=de-nordbib&service_type=Copy"
+                      "&publication_type=Article&title=Herring")
+    page.wait_for_selector("#rs-answer:not([hidden]) .rs-verdict")
+    region = page.locator("#rs-check-status")
+    assert region.get_attribute("role") == "status" and region.get_attribute("aria-live") == "polite"
+    assert region.inner_text() == "Answer: Nordhafen State and University Library would accept this request."
+    watch_live_region(page, "#rs-check-status")
+
+    tab_to(page, "#rs-c-lender")              # without a lender: every library that would accept
+    page.keyboard.press("Control+a")
+    press(page, "Backspace")
+    tab_to(page, "#rs-check-submit")
+    press(page, "Enter")
+    page.wait_for_function("window.rsAnnounced.length > 0")
+    assert re.fullmatch(r"Answer: \d+ librar(y|ies) would accept this request\.", announced(page, "#rs-check-status")[-1])
 
 
 # --- the theme's search -------------------------------------------------------------------------------
