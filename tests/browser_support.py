@@ -112,6 +112,7 @@ PAGE_TYPES: dict[str, PageType] = {
     "feed": PageType("feed/"),
     "decisions": PageType("decisions/"),
     "check": PageType("check/", ready="#rs-check.rs-ready"),
+    "edit": PageType("edit/", ready="#rs-editor.rs-ready"),
 }
 
 # WCAG 2.2 level AA as axe-core tags its rules; axe-core comes with axe-playwright-python.
@@ -261,12 +262,12 @@ def tab_stops(page, limit: int = 200) -> list[Focus]:
 
 
 def tab_to(page, selector: str, limit: int = 400) -> None:
-    """Press Tab until an element that `selector` matches has the focus (none if one has it)."""
+    """Press Tab until an element that `selector` matches has the focus (none if one has it), as
+    a keyboard user moves through a page."""
     for _ in range(limit):
         if page.evaluate("selector => document.activeElement?.matches(selector) ?? false", selector):
             return
         page.keyboard.press("Tab")
-        settled(page)
     raise AssertionError(f"Tab never reached {selector} in {limit} presses")
 
 

@@ -1,6 +1,7 @@
 """WCAG 2.2 AA on every page type: axe-core in Chromium finds no violation, at desktop and phone
 widths, on each page as it loads and in the states a reader brings about (the theme's search
-open with results, a directory search that finds nothing, the check page's answers).
+open with results, a directory search that finds nothing, the check page's answers, the editor
+with a profile and with its error summary).
 
 The page types are `PAGE_TYPES` in browser_support.py. axe-core is the copy that
 axe-playwright-python bundles (pinned in pyproject.toml), so nothing is downloaded at test time.
@@ -85,6 +86,20 @@ def test_check_page_with_its_error_summary_has_no_violation(sample_site, open_pa
     page.click("#rs-check-submit")
     page.wait_for_selector("#rs-check-errors:focus")
     assert_no_violations(page, "the check page with a problem")
+
+
+def test_editor_with_a_profile_and_with_its_error_summary_has_no_violation(sample_site, open_page):
+    _, base = sample_site
+    page = open_page(f"{base}edit/?id=de-nordbib")
+    page.wait_for_selector("#rs-editor.rs-ready")
+    page.wait_for_function("() => document.getElementById('rs-editor-yaml').value !== ''")
+    assert_no_violations(page, "the editor with de-nordbib's profile")
+
+    page = open_page(f"{base}edit/")
+    page.wait_for_selector("#rs-editor.rs-ready")
+    page.click("#rs-editor-download")
+    page.wait_for_selector("#rs-editor-summary:focus")
+    assert_no_violations(page, "the editor with its error summary")
 
 
 def test_every_kind_of_page_of_the_site_is_a_page_type(sample_site):

@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pytest
 from click.testing import CliRunner
 
+from browser_support import tab_to
 from builder import layout, loader, schemas
 from builder.cli import main
 from builder.loader import YamlProblem, load
@@ -232,15 +233,6 @@ def test_hostile_profile_stays_text_and_comes_back_unchanged(hostile_site, open_
 
 
 # --- a new profile by keyboard alone ---------------------------------------------------------------
-
-def tab_to(page, selector: str, limit: int = 400) -> None:
-    """Press Tab until the control `selector` has the focus, as a keyboard user moves through the form."""
-    for _ in range(limit):
-        if page.evaluate("selector => document.activeElement?.matches(selector) ?? false", selector):
-            return
-        page.keyboard.press("Tab")
-    raise AssertionError(f"Tab never reached {selector}")
-
 
 def type_into(page, selector: str, text: str) -> None:
     tab_to(page, selector)

@@ -229,6 +229,7 @@ def test_site_search_by_keyboard(sample_site, sample_directory, open_still, view
     institution = sample_directory.institutions["de-nordbib"]
     page = open_still(base, DESKTOP if viewport == "desktop" else PHONE)
     tab_to(page, ".md-search__input")
+    settled(page)
     assert page.evaluate("document.getElementById('__search').checked")   # focus opens the search
     page.keyboard.type(institution.record["identifiers"]["isil"], delay=20)
     page.wait_for_selector(".md-search-result__item")
