@@ -17,6 +17,7 @@ from pathlib import Path
 import pycountry
 
 from . import schemas
+from .catalogs import SOURCE_LANGUAGE, translations
 
 # ISO 18626 (2021 edition) open code lists, in the order the specification gives them.
 REASON_UNFILLED = (
@@ -147,14 +148,25 @@ def code_words(codes: Sequence[str]) -> list[str]:
     return [CODE_WORDS.get(code, code) for code in codes]
 
 
-def code_lists_with_words() -> dict[str, list[list[str]]]:
+def words_in(code: str, words: str, lang: str) -> str:
+    """The plain words the schemas give a code (`enumDescriptions`), in `lang`: the `engine`
+    catalog holds them with the code as the context."""
+    return translations("engine", lang).pgettext(code, words)
+
+
+def code_lists_with_words(lang: str = SOURCE_LANGUAGE) -> dict[str, list[list[str]]]:
     """Each ISO 18626 code list a request names, as `[code, plain words]` pairs in the list's
     order, for pages that offer the codes as choices or show them in an answer (the words are
-    empty where the code says it plainly)."""
+    empty where they would only repeat the code)."""
     lists = {"publication_type": PUBLICATION_TYPE, "service_level": SERVICE_LEVEL,
              "delivery_method": DELIVERY_METHOD, "payment_method": PAYMENT_METHOD, "item_format": ITEM_FORMAT,
              "reason": REASON_UNFILLED + REASON_RETRY}
-    return {name: [[code, CODE_WORDS.get(code, "")] for code in codes] for name, codes in lists.items()}
+    return {name: [[code, _shown_words(code, lang)] for code in codes] for name, codes in lists.items()}
+
+
+def _shown_words(code: str, lang: str) -> str:
+    words = words_in(code, CODE_WORDS.get(code, code), lang)
+    return "" if words == code else words
 
 
 # The record and request schemas whose code lists are generated (the feed schema has none).

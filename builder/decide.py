@@ -14,8 +14,9 @@ from typing import Callable
 
 from . import partners
 from .model import COPY, LOAN, Channel, Directory, Institution, LendingRule, Service
+from .catalogs import SOURCE_LANGUAGE
+from .formats import format_day, format_money
 from .messages import say
-from .money import format_money
 from .partners import RETRY, UNFILLED, Refusal
 from .requests import Request
 from .wording import join_words, requests_in_words
@@ -33,6 +34,7 @@ class Case:
     borrower: Institution
     lender: Institution
     day: dt.date
+    lang: str = SOURCE_LANGUAGE      # the language of the sentences
 
     @cached_property
     def service_type(self) -> str:
@@ -57,15 +59,15 @@ class Case:
 Check = Callable[[Case], "Refusal | None"]
 
 
-def _listing(values) -> str:
+def _listing(values, lang: str) -> str:
     """The values a lender allows, in the words of the rules: "Book, MusicScore or Thesis"."""
-    return join_words(sorted(values))
+    return join_words(sorted(values), lang=lang)
 
 
 def _pair(check: partners.PairCheck) -> Check:
     """A check about the two libraries only (steps 1 to 4), shared with `rsdir partners`."""
     def run(case: Case) -> Refusal | None:
-        return check(case.directory, case.borrower, case.lender)
+        return check(case.directory, case.borrower, case.lender, case.lang)
     run.__name__ = check.__name__
     run.__doc__ = check.__doc__
     return run
@@ -79,8 +81,9 @@ def check_closure(case: Case) -> Refusal | None:
         return None
     # Worded without the day after the closure: a closure may run to the last day of the calendar.
     return Refusal(RETRY, "NotCurrentAvailableForILL", "builtin:closure",
-                   say("refusal.closure-with-note" if closure.note else "refusal.closure", lender=case.lender.name,
-                       start=closure.start, end=closure.end, note=closure.note))
+                   say("refusal.closure-with-note" if closure.note else "refusal.closure", lang=case.lang,
+                       lender=case.lender.name, start=format_day(closure.start, case.lang),
+                       end=format_day(closure.end, case.lang), note=closure.note))
 
 
 def check_service(case: Case) -> Refusal | None:
@@ -92,8 +95,9 @@ def check_service(case: Case) -> Refusal | None:
     if terms.service(other) is not None:
         return Refusal(RETRY, "ReqServTypeNotPossible", "builtin:service",
                        say("refusal.service-copies-only" if other == COPY else "refusal.service-loans-only",
-                           lender=case.lender.name))
-    return Refusal(UNFILLED, "NotAvailableForILL", "builtin:service", say("refusal.service-none", lender=case.lender.name))
+                           lang=case.lang, lender=case.lender.name))
+    return Refusal(UNFILLED, "NotAvailableForILL", "builtin:service",
+                   say("refusal.service-none", lang=case.lang, lender=case.lender.name))
 
 
 def check_publication_type(case: Case) -> Refusal | None:
@@ -102,8 +106,8 @@ def check_publication_type(case: Case) -> Refusal | None:
     if service is None or case.request.publication_type in service.publication_types:
         return None
     return Refusal(UNFILLED, "NotAvailableForILL", "builtin:publication-type",
-                   say(f"refusal.publication-type-{service.name.lower()}", lender=case.lender.name,
-                       types=_listing(service.publication_types), asked=case.request.publication_type))
+                   say(f"refusal.publication-type-{service.name.lower()}", lang=case.lang, lender=case.lender.name,
+                       types=_listing(service.publication_types, case.lang), asked=case.request.publication_type))
 
 
 # --- the lender's own rules -------------------------------------------------------------------
@@ -168,9 +172,9 @@ def check_rules(case: Case) -> Refusal | None:
     for rule in terms.rules:
         if rule_matches(case, rule):
             return Refusal(rule.outcome, rule.reason, f"rule:{rule.id}",
-                           say("refusal.rule-with-note" if rule.note else "refusal.rule", lender=case.lender.name,
-                               requests=requests_in_words(rule.when, terms.currency), rule=rule.id,
-                               note=rule.note))
+                           say("refusal.rule-with-note" if rule.note else "refusal.rule", lang=case.lang,
+                               lender=case.lender.name, requests=requests_in_words(rule.when, terms.currency, case.lang),
+                               rule=rule.id, note=rule.note))
     return None
 
 
@@ -187,8 +191,8 @@ def check_service_level(case: Case) -> Refusal | None:
     if terms is None or _offers(terms.service_levels, level):
         return None
     return Refusal(RETRY, "ReqServLevelNotSupp", "builtin:service-level",
-                   say("refusal.service-level", lender=case.lender.name, levels=_listing(terms.service_levels),
-                       asked=level))
+                   say("refusal.service-level", lang=case.lang, lender=case.lender.name,
+                       levels=_listing(terms.service_levels, case.lang), asked=level))
 
 
 def check_delivery_method(case: Case) -> Refusal | None:
@@ -197,8 +201,8 @@ def check_delivery_method(case: Case) -> Refusal | None:
     if service is None or _offers(service.delivery_methods, method):
         return None
     return Refusal(RETRY, "ReqDelMethodNotSupp", "builtin:delivery-method",
-                   say(f"refusal.delivery-method-{service.name.lower()}", lender=case.lender.name,
-                       methods=_listing(service.delivery_methods), asked=method))
+                   say(f"refusal.delivery-method-{service.name.lower()}", lang=case.lang, lender=case.lender.name,
+                       methods=_listing(service.delivery_methods, case.lang), asked=method))
 
 
 def check_payment_method(case: Case) -> Refusal | None:
@@ -207,8 +211,8 @@ def check_payment_method(case: Case) -> Refusal | None:
     if terms is None or _offers(terms.payment_methods, method):
         return None
     return Refusal(RETRY, "ReqPayMethodNotSupported", "builtin:payment-method",
-                   say("refusal.payment-method", lender=case.lender.name, methods=_listing(terms.payment_methods),
-                       asked=method))
+                   say("refusal.payment-method", lang=case.lang, lender=case.lender.name,
+                       methods=_listing(terms.payment_methods, case.lang), asked=method))
 
 
 def check_cost(case: Case) -> Refusal | None:
@@ -217,16 +221,16 @@ def check_cost(case: Case) -> Refusal | None:
     if service is None or max_cost is None or not service.fee:
         return None
     currency = case.lender.terms.currency
-    fee = format_money(service.fee, currency)
+    fee = format_money(service.fee, currency, case.lang)
     if currency != max_cost.currency:
         return Refusal(RETRY, "CostExceedsMaxCost", "builtin:cost",
-                       say(f"refusal.cost-currency-{service.name.lower()}", lender=case.lender.name, fee=fee,
+                       say(f"refusal.cost-currency-{service.name.lower()}", lang=case.lang, lender=case.lender.name, fee=fee,
                            max_currency=max_cost.currency, currency=currency))
     if service.fee <= max_cost.amount:
         return None
     return Refusal(RETRY, "CostExceedsMaxCost", "builtin:cost",
-                   say(f"refusal.cost-over-{service.name.lower()}", lender=case.lender.name, fee=fee,
-                       max_cost=format_money(max_cost.amount, max_cost.currency)))
+                   say(f"refusal.cost-over-{service.name.lower()}", lang=case.lang, lender=case.lender.name, fee=fee,
+                       max_cost=format_money(max_cost.amount, max_cost.currency, case.lang)))
 
 
 def check_need_before(case: Case) -> Refusal | None:
@@ -241,7 +245,8 @@ def check_need_before(case: Case) -> Refusal | None:
     if (need_before - case.day).days >= days:
         return None
     return Refusal(RETRY, "ReqDelDateNotPossible", "builtin:need-before",
-                   say("refusal.need-before", lender=case.lender.name, days=days, day=case.day, need_before=need_before))
+                   say("refusal.need-before", lang=case.lang, lender=case.lender.name, days=days,
+                       day=format_day(case.day, case.lang), need_before=format_day(need_before, case.lang)))
 
 
 # The order of the specification's "Decisions"; the first refusal decides.
@@ -274,6 +279,7 @@ class Decision:
     channel: Channel | None
     fee: float | None
     currency: str | None
+    lang: str = SOURCE_LANGUAGE
 
     @property
     def accepted(self) -> bool:
@@ -288,8 +294,8 @@ class Decision:
         if not self.accepted:
             return self.refusals[0].message
         key = f"accept.{self.service_type.lower()}-{'fee' if self.fee else 'free'}"
-        return say(key, lender=self.lender.name, borrower=self.borrower.name, method=self.channel.method,
-                   fee=format_money(self.fee, self.currency))
+        return say(key, lang=self.lang, lender=self.lender.name, borrower=self.borrower.name,
+                   method=self.channel.method, fee=format_money(self.fee, self.currency, self.lang))
 
     def fee_json(self) -> dict | None:
         if not self.accepted:
@@ -331,9 +337,10 @@ class Decision:
 
 
 def decide(directory: Directory, request: Request, borrower: Institution, lender: Institution,
-           today: dt.date) -> Decision:
-    """The decision on `request` sent to `lender`; the request's own `date` wins over `today`."""
-    case = Case(directory, request, borrower, lender, request.date or today)
+           today: dt.date, lang: str = SOURCE_LANGUAGE) -> Decision:
+    """The decision on `request` sent to `lender`, its sentences in `lang`; the request's own
+    `date` wins over `today`."""
+    case = Case(directory, request, borrower, lender, request.date or today, lang)
     refusals = tuple(refusal for refusal in (check(case) for check in CHECKS) if refusal is not None)
     accepted = not refusals
     terms = lender.terms
@@ -341,5 +348,5 @@ def decide(directory: Directory, request: Request, borrower: Institution, lender
         request, borrower, lender, case.day, case.service_type, refusals,
         channel=partners.usable_channel(borrower, lender) if accepted else None,
         fee=case.service.fee if accepted else None,
-        currency=terms.currency if accepted and terms is not None else None,
+        currency=terms.currency if accepted and terms is not None else None, lang=lang,
     )

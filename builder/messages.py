@@ -111,10 +111,10 @@ MESSAGES: dict[str, Message] = _table(
     plural("rule.need-before-within-days", "days", "needed within {days} day", "needed within {days} days"),
     plural("rule.pages-over", "pages", "for more than {pages} page", "for more than {pages} pages"),
     message("rule.max-cost-below", "offering to pay less than {amount}"),
-    # --- lists in sentences: "a, b or c", "a, b and c" ----------------------------------------
-    message("list.separator", ", "),
-    message("list.or", "{first} or {last}"),
-    message("list.and", "{first} and {last}"),
+    # --- the families of request channels, as sentences name them (partners.py) ---------------
+    message("family.iso18626", "ISO 18626 (Alma, ISO 18626 or ILLiad)"),
+    message("family.iso-ill", "ISO ILL"),
+    message("family.email", "email"),
     # --- naming a library (model.py, requests.py, cli.py) -------------------------------------
     message("reference.left-out", "the profile of `{reference}` has validation errors and was left out; run "
                           "`rsdir validate` to see them"),

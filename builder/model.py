@@ -18,9 +18,9 @@ from .records import INSTITUTION, POD, RecordFile
 
 ISO18626, ISO_ILL, EMAIL = "iso18626", "iso-ill", "email"
 CHANNEL_FAMILY = {"alma": ISO18626, "iso18626": ISO18626, "illiad": ISO18626, "iso-ill": ISO_ILL, "email": EMAIL}
-# Each family as a reader meets it in a sentence; written with their own parentheses, these names
-# are never put inside another pair.
-FAMILY_NAMES = {ISO18626: "ISO 18626 (Alma, ISO 18626 or ILLiad)", ISO_ILL: "ISO ILL", EMAIL: "email"}
+# Each family as a reader meets it in a sentence (in English; wording.family_name in any
+# language); written with their own parentheses, these names are never put inside another pair.
+FAMILY_NAMES = {family: say(f"family.{family}") for family in (ISO18626, ISO_ILL, EMAIL)}
 
 
 @dataclass(frozen=True)
@@ -330,18 +330,20 @@ class Directory:
     def shared_pods(self, first: str, second: str) -> list[str]:
         return sorted(self.confirmed_pods.get(first, frozenset()) & self.confirmed_pods.get(second, frozenset()))
 
-    def resolve(self, reference: str) -> Institution:
-        """An institution by directory id or by agency id (`ISIL:DE-89`, `OCLC:GWTIB`, a channel symbol)."""
+    def resolve(self, reference: str, lang: str = "en") -> Institution:
+        """An institution by directory id or by agency id (`ISIL:DE-89`, `OCLC:GWTIB`, a channel
+        symbol); a reference that names none raises `UnknownInstitution` saying why, in `lang`."""
         if reference in self.institutions:
             return self.institutions[reference]
         if reference in self.left_out:
-            raise UnknownInstitution(say("reference.left-out", reference=reference))
+            raise UnknownInstitution(say("reference.left-out", lang=lang, reference=reference))
         if ":" not in reference:
-            raise UnknownInstitution(say("reference.unknown-id", reference=reference))
+            raise UnknownInstitution(say("reference.unknown-id", lang=lang, reference=reference))
         authority, _, value = reference.partition(":")
         matches = sorted(self._agency_index.get(agency_key(authority, value), ()))
         if not matches:
-            raise UnknownInstitution(say("reference.unknown-agency-id", reference=reference))
+            raise UnknownInstitution(say("reference.unknown-agency-id", lang=lang, reference=reference))
         if len(matches) > 1:
-            raise UnknownInstitution(say("reference.ambiguous", reference=reference, matches=", ".join(matches)))
+            raise UnknownInstitution(say("reference.ambiguous", lang=lang, reference=reference,
+                                         matches=", ".join(matches)))
         return self.institutions[matches[0]]

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from typing import Callable
 
 from .messages import say
-from .model import FAMILY_NAMES, Channel, Directory, Institution, UnknownInstitution
+from .catalogs import SOURCE_LANGUAGE
+from .model import Channel, Directory, Institution, UnknownInstitution
 from .records import cycle_collector_paused
-from .wording import aligned, countries_in_words, country_name, join_words
+from .wording import aligned, countries_in_words, country_name, family_name, join_words
 
 UNFILLED, RETRY = "unfilled", "retry"
 
@@ -30,7 +31,8 @@ class Refusal:
         return {"rule": self.rule, "reason": self.reason, "message": self.message}
 
 
-PairCheck = Callable[[Directory, Institution, Institution], "Refusal | None"]
+# (directory, borrower, lender, lang): the refusal said in `lang`, or None.
+PairCheck = Callable[[Directory, Institution, Institution, str], "Refusal | None"]
 
 
 def usable_channel(borrower: Institution, lender: Institution) -> Channel | None:
@@ -38,26 +40,30 @@ def usable_channel(borrower: Institution, lender: Institution) -> Channel | None
     return lender.channel_for(borrower.families)
 
 
-def check_active(directory: Directory, borrower: Institution, lender: Institution) -> Refusal | None:
+def check_active(directory: Directory, borrower: Institution, lender: Institution,
+                 lang: str = SOURCE_LANGUAGE) -> Refusal | None:
     """Inactive libraries take part in no exchange; a library may also choose not to borrow."""
     for side in (lender, borrower):
         if not side.active:
-            return Refusal(UNFILLED, "NotAvailableForILL", "builtin:inactive", say("refusal.inactive", library=side.name))
+            return Refusal(UNFILLED, "NotAvailableForILL", "builtin:inactive", say("refusal.inactive", lang=lang,
+                                                                                   library=side.name))
     if not borrower.borrowing_enabled:
         return Refusal(UNFILLED, "NotAvailableForILL", "builtin:inactive",
-                       say("refusal.borrowing-off", borrower=borrower.name))
+                       say("refusal.borrowing-off", lang=lang, borrower=borrower.name))
     return None
 
 
-def check_lending(directory: Directory, borrower: Institution, lender: Institution) -> Refusal | None:
+def check_lending(directory: Directory, borrower: Institution, lender: Institution,
+                  lang: str = SOURCE_LANGUAGE) -> Refusal | None:
     """A library without a `lending` section lends nothing."""
     if lender.terms is None:
         return Refusal(UNFILLED, "NotAvailableForILL", "builtin:not-lending",
-                       say("refusal.not-lending", lender=lender.name))
+                       say("refusal.not-lending", lang=lang, lender=lender.name))
     return None
 
 
-def check_partnership(directory: Directory, borrower: Institution, lender: Institution) -> Refusal | None:
+def check_partnership(directory: Directory, borrower: Institution, lender: Institution,
+                      lang: str = SOURCE_LANGUAGE) -> Refusal | None:
     """Both libraries must list each other (directly or through a pod entry)."""
     lender_lists = directory.lists(lender.id, borrower.id)
     borrower_lists = directory.lists(borrower.id, lender.id)
@@ -67,26 +73,28 @@ def check_partnership(directory: Directory, borrower: Institution, lender: Insti
            else "refusal.partnership-lender-missing" if not lender_lists
            else "refusal.partnership-borrower-missing")
     return Refusal(UNFILLED, "PolicyProblem", "builtin:partnership",
-                   say(key, lender=lender.name, borrower=borrower.name))
+                   say(key, lang=lang, lender=lender.name, borrower=borrower.name))
 
 
-def check_channel(directory: Directory, borrower: Institution, lender: Institution) -> Refusal | None:
+def check_channel(directory: Directory, borrower: Institution, lender: Institution,
+                  lang: str = SOURCE_LANGUAGE) -> Refusal | None:
     """The borrower must be able to use one of the lender's request channels."""
     if usable_channel(borrower, lender) is not None:
         return None
     if not lender.channels:
         # An active library without channels fails a cross-record check, yet its record still answers.
         return Refusal(UNFILLED, "PolicyProblem", "builtin:channel",
-                       say("refusal.channel-none-listed", lender=lender.name))
-    theirs = join_words(sorted({FAMILY_NAMES[c.family] for c in lender.channels}))
-    ours = join_words(sorted(FAMILY_NAMES[f] for f in borrower.families), "and")
+                       say("refusal.channel-none-listed", lang=lang, lender=lender.name))
+    theirs = join_words(sorted({family_name(c.family, lang) for c in lender.channels}), lang=lang)
+    ours = join_words(sorted(family_name(f, lang) for f in borrower.families), "and", lang)
     # The family names carry their own parentheses, so the sentence puts none around them.
     key = "refusal.channel-other-family" if ours else "refusal.channel-borrower-has-none"
     return Refusal(UNFILLED, "PolicyProblem", "builtin:channel",
-                   say(key, lender=lender.name, borrower=borrower.name, theirs=theirs, ours=ours))
+                   say(key, lang=lang, lender=lender.name, borrower=borrower.name, theirs=theirs, ours=ours))
 
 
-def check_country(directory: Directory, borrower: Institution, lender: Institution) -> Refusal | None:
+def check_country(directory: Directory, borrower: Institution, lender: Institution,
+                  lang: str = SOURCE_LANGUAGE) -> Refusal | None:
     """The lender lends to the borrower's country."""
     terms = lender.terms
     if terms is None or terms.lends_to(borrower.country):
@@ -94,8 +102,9 @@ def check_country(directory: Directory, borrower: Institution, lender: Instituti
     key = ("refusal.country-excluded" if borrower.country in terms.excluded_countries
            else "refusal.country-not-listed")
     return Refusal(UNFILLED, "PolicyProblem", "builtin:country",
-                   say(key, lender=lender.name, borrower=borrower.name, country=country_name(borrower.country),
-                       countries=countries_in_words(terms.listed_countries)))
+                   say(key, lang=lang, lender=lender.name, borrower=borrower.name,
+                       country=country_name(borrower.country, lang),
+                       countries=countries_in_words(terms.listed_countries, lang)))
 
 
 # Steps 1 to 4 of the decisions, in the specification's order.
@@ -104,9 +113,9 @@ PAIR_CHECKS: tuple[PairCheck, ...] = (check_active, check_lending, check_partner
 
 
 def first_refusal(directory: Directory, borrower: Institution, lender: Institution,
-                  checks: tuple[PairCheck, ...] = PAIR_CHECKS) -> Refusal | None:
+                  checks: tuple[PairCheck, ...] = PAIR_CHECKS, lang: str = SOURCE_LANGUAGE) -> Refusal | None:
     for check in checks:
-        refusal = check(directory, borrower, lender)
+        refusal = check(directory, borrower, lender, lang)
         if refusal is not None:
             return refusal
     return None
@@ -137,8 +146,8 @@ class Flow:
         return direction_json(self.refusal, self.channel.as_json() if self.channel else None)
 
 
-def flow(directory: Directory, borrower: Institution, lender: Institution) -> Flow:
-    refusal = first_refusal(directory, borrower, lender)
+def flow(directory: Directory, borrower: Institution, lender: Institution, lang: str = SOURCE_LANGUAGE) -> Flow:
+    refusal = first_refusal(directory, borrower, lender, lang=lang)
     return Flow(borrower, lender, None if refusal else usable_channel(borrower, lender), refusal)
 
 
@@ -154,17 +163,20 @@ def _direction(directory: Directory, borrower: Institution, lender: Institution)
 _CHECKS_OF_MUTUAL_PAIRS = tuple(check for check in PAIR_CHECKS if check is not check_partnership)
 
 
-def named_pair(directory: Directory, institution: str, other: str | None) -> tuple[Institution, Institution | None]:
+def named_pair(directory: Directory, institution: str, other: str | None,
+               lang: str = SOURCE_LANGUAGE) -> tuple[Institution, Institution | None]:
     """The libraries `rsdir partners INSTITUTION [OTHER]` names (ids or agency ids); raises
     `UnknownInstitution` with the message to print when one names no library, or both the same."""
-    me = directory.resolve(institution)
-    partner = directory.resolve(other) if other else None
+    me = directory.resolve(institution, lang)
+    partner = directory.resolve(other, lang) if other else None
     if partner is not None and partner.id == me.id:
-        raise UnknownInstitution(say("partners.same-library", institution=institution, other=other, library=me.id))
+        raise UnknownInstitution(say("partners.same-library", lang=lang, institution=institution, other=other,
+                                     library=me.id))
     return me, partner
 
 
-def partnerships(directory: Directory, institution_id: str, other: str | None = None) -> dict:
+def partnerships(directory: Directory, institution_id: str, other: str | None = None,
+                 lang: str = SOURCE_LANGUAGE) -> dict:
     """The `rsdir partners ID [OTHER]` object: mutual partners with both directions, and who waits.
 
     With `other` (a library other than `institution_id`), every list is narrowed to that one
@@ -178,13 +190,13 @@ def partnerships(directory: Directory, institution_id: str, other: str | None = 
     mutual = []
     for partner_id in keep(directory.mutual_partners(institution_id)):
         partner = directory.institutions[partner_id]
-        mutual.append({"id": partner_id, "borrow": flow(directory, me, partner).as_json(),
-                       "lend": flow(directory, partner, me).as_json()})
+        mutual.append({"id": partner_id, "borrow": flow(directory, me, partner, lang).as_json(),
+                       "lend": flow(directory, partner, me, lang).as_json()})
     entry: dict = {"id": institution_id, "mutual": mutual,
                    "waiting_on_them": keep(directory.waiting_on_them(institution_id)),
                    "waiting_on_us": keep(directory.waiting_on_us(institution_id))}
     if other is not None:
-        refusal = check_partnership(directory, me, directory.institutions[other])
+        refusal = check_partnership(directory, me, directory.institutions[other], lang)
         entry["not_mutual"] = refusal.as_json() if refusal is not None else None
     return entry
 

@@ -68,7 +68,7 @@ class Request:
         return int(found.group(1)) if found else None
 
 
-def _real_date(document: Document, key: str, problems: list[Problem]) -> dt.date | None:
+def _real_date(document: Document, key: str, problems: list[Problem], lang: str) -> dt.date | None:
     """The schema only checks the YYYY-MM-DD shape; the day must also exist in the calendar."""
     text = document.data.get(key)
     if text is None:
@@ -76,18 +76,19 @@ def _real_date(document: Document, key: str, problems: list[Problem]) -> dt.date
     day = parse_date(text)
     if day is None:
         problems.append(document.problem((key,), "request-date-invalid",
-                                         say("request.date-invalid", field=key, text=text)))
+                                         say("request.date-invalid", lang=lang, field=key, text=text)))
     return day
 
 
-def parse_request(document: Document) -> Request:
-    """The request held by a loaded document; raises `RequestError` when it is not a valid request."""
-    problems = schemas.check("request", document)
+def parse_request(document: Document, lang: str = "en") -> Request:
+    """The request held by a loaded document; raises `RequestError`, its problems said in `lang`,
+    when it is not a valid request."""
+    problems = schemas.check("request", document, lang)
     if problems:
         raise RequestError(problems)
     data = document.data
-    need_before = _real_date(document, "need_before", problems)
-    date = _real_date(document, "date", problems)
+    need_before = _real_date(document, "need_before", problems, lang)
+    date = _real_date(document, "date", problems, lang)
     if problems:
         raise RequestError(problems)
     max_cost = data.get("max_cost")
@@ -112,35 +113,35 @@ def load_request(path: Path) -> tuple[Request, Document]:
     return parse_request(document), document
 
 
-def resolve_party(directory: Directory, document: Document, key: str) -> Institution:
+def resolve_party(directory: Directory, document: Document, key: str, lang: str = "en") -> Institution:
     """The institution named by the request's `borrower` or `lender` field."""
     try:
-        return directory.resolve(document.data[key])
+        return directory.resolve(document.data[key], lang)
     except UnknownInstitution as err:
         # The problem's path names the field already.
         raise RequestError([document.problem((key,), "unknown-institution", str(err))]) from None
 
 
 def resolve_parties(directory: Directory, request: Request, document: Document,
-                    *, need_lender: bool) -> tuple[Institution, Institution | None]:
+                    *, need_lender: bool, lang: str = "en") -> tuple[Institution, Institution | None]:
     """The borrower and (for `rsdir check`) the lender; every naming problem is reported at once."""
     problems: list[Problem] = []
     borrower = lender = None
     try:
-        borrower = resolve_party(directory, document, "borrower")
+        borrower = resolve_party(directory, document, "borrower", lang)
     except RequestError as err:
         problems.extend(err.problems)
     if need_lender:
         if request.lender is None:
-            problems.append(document.problem((), "request-lender-missing", say("request.lender-missing")))
+            problems.append(document.problem((), "request-lender-missing", say("request.lender-missing", lang=lang)))
         else:
             try:
-                lender = resolve_party(directory, document, "lender")
+                lender = resolve_party(directory, document, "lender", lang)
             except RequestError as err:
                 problems.extend(err.problems)
     if borrower is not None and lender is not None and borrower.id == lender.id:
         problems.append(document.problem(("lender",), "request-same-library",
-                                         say("request.same-library", library=borrower.id)))
+                                         say("request.same-library", lang=lang, library=borrower.id)))
     if problems:
         raise RequestError(problems)
     return borrower, lender

@@ -83,7 +83,7 @@ def rank_key(lender: RankedLender, borrower: Institution, reference_currency: st
 
 
 def route(directory: Directory, request: Request, borrower: Institution, today: dt.date,
-          *, with_refused: bool = False) -> Route:
+          *, with_refused: bool = False, lang: str = "en") -> Route:
     """Ask every other institution of the directory, as `rsdir check` would.
 
     Only mutual partners can accept, so without `with_refused` only they are asked: the same
@@ -96,7 +96,7 @@ def route(directory: Directory, request: Request, borrower: Institution, today: 
     else:
         lenders = [directory.institutions[i] for i in directory.mutual_partners(borrower.id)]
     for lender in lenders:
-        decision = decide(directory, request, borrower, lender, today)
+        decision = decide(directory, request, borrower, lender, today, lang)
         if decision.accepted:
             accepted.append(RankedLender(decision, tuple(directory.shared_pods(borrower.id, lender.id))))
         else:

@@ -57,11 +57,12 @@ def is_valid_detailed(kind: str, data: Any) -> bool:
     return _detailed_validator(kind).is_valid(data)
 
 
-def check(kind: str, document: Document) -> list[Problem]:
-    """Problems of one document against the schema of its kind; none for a valid one."""
+def check(kind: str, document: Document, lang: str = "en") -> list[Problem]:
+    """Problems of one document against the schema of its kind, said in `lang`; none for a
+    valid one."""
     if is_valid_fast(kind, document.data):
         return []
-    problems = {_problem(document, error) for error in _leaf_errors(_detailed_validator(kind), document.data)}
+    problems = {_problem(document, error, lang) for error in _leaf_errors(_detailed_validator(kind), document.data)}
     return sorted(problems, key=lambda p: (p.line, p.column, p.path, p.code, p.message))
 
 
@@ -107,25 +108,27 @@ _BOUNDS = {"minimum": "schema.minimum", "maximum": "schema.maximum",
            "exclusiveMinimum": "schema.exclusive-minimum", "exclusiveMaximum": "schema.exclusive-maximum"}
 
 
-def _type_words(wanted: str | list[str]) -> str:
+def _type_words(wanted: str | list[str], lang: str) -> str:
     """`text`, `text or a number`: the JSON Schema types in a librarian's words."""
-    names = [say(f"schema.type-{name}") if name in _TYPE_WORDS else name
+    words = functools.partial(say, lang=lang)
+    names = [words(f"schema.type-{name}") if name in _TYPE_WORDS else name
              for name in (wanted if isinstance(wanted, list) else [wanted])]
-    return functools.reduce(lambda first, second: say("schema.type-alternatives", first=first, second=second), names)
+    return functools.reduce(lambda first, second: words("schema.type-alternatives", first=first, second=second), names)
 
 
-def _problem(document: Document, error: jsonschema.ValidationError) -> Problem:
+def _problem(document: Document, error: jsonschema.ValidationError, lang: str) -> Problem:
+    words = functools.partial(say, lang=lang)
     path = tuple(error.absolute_path)
     kind = error.validator
     value = error.instance
-    field = say("schema.field", name=path[-1]) if path and isinstance(path[-1], str) else say("schema.this-value")
+    field = words("schema.field", name=path[-1]) if path and isinstance(path[-1], str) else words("schema.this-value")
     description = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
     hint = description.split(". ")[0].rstrip(".") if description and kind in ("pattern", "format") else ""
 
     if kind == "required":
         missing = [name for name in error.validator_value if name not in (value or {})]
         names = ", ".join(f"`{name}`" for name in missing)
-        return document.problem(path, "schema-required", say("schema.required", names=names))
+        return document.problem(path, "schema-required", words("schema.required", names=names))
     if kind == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         extras = sorted(set(value) - set(allowed))
@@ -133,42 +136,42 @@ def _problem(document: Document, error: jsonschema.ValidationError) -> Problem:
         key = extras[0]
         close = difflib.get_close_matches(key, allowed, n=1)
         names = ", ".join(f"`{name}`" for name in extras)
-        message = (say("schema.unknown-field-close", names=names, close=close[0]) if close
-                   else say("schema.unknown-field", names=names, allowed=", ".join(allowed)))
+        message = (words("schema.unknown-field-close", names=names, close=close[0]) if close
+                   else words("schema.unknown-field", names=names, allowed=", ".join(allowed)))
         return document.problem(path + (key,), "schema-unknown-field", message, at_key=True)
     if kind == "type":
-        return document.problem(path, "schema-type", say("schema.type", field=field,
-                                                         wanted=_type_words(error.validator_value),
+        return document.problem(path, "schema-type", words("schema.type", field=field,
+                                                         wanted=_type_words(error.validator_value, lang),
                                                          value=_shown(value)))
     if kind in ("enum", "const"):
         options = error.validator_value if kind == "enum" else [error.validator_value]
         close = difflib.get_close_matches(str(value), [str(o) for o in options], n=1)
         if close:
-            message = say("schema.enum-close", value=_shown(value), field=field, close=close[0])
+            message = words("schema.enum-close", value=_shown(value), field=field, close=close[0])
         elif len(options) <= 25:
-            message = say("schema.enum-options", value=_shown(value), field=field, options=", ".join(map(str, options)))
+            message = words("schema.enum-options", value=_shown(value), field=field, options=", ".join(map(str, options)))
         else:
-            message = say("schema.enum-reference", value=_shown(value), field=field)
+            message = words("schema.enum-reference", value=_shown(value), field=field)
         return document.problem(path, "schema-enum", message)
     if kind == "pattern":
         return document.problem(path, "schema-pattern",
-                                say("schema.pattern-hint" if hint else "schema.pattern", value=_shown(value),
+                                words("schema.pattern-hint" if hint else "schema.pattern", value=_shown(value),
                                     field=field, hint=hint))
     if kind in ("minLength", "maxLength"):
         limit = error.validator_value
         if kind == "maxLength":
-            message = say("schema.too-long", field=field, length=len(value), limit=limit)
+            message = words("schema.too-long", field=field, length=len(value), limit=limit)
         else:
-            message = say("schema.empty" if limit == 1 else "schema.too-short", field=field, limit=limit)
+            message = words("schema.empty" if limit == 1 else "schema.too-short", field=field, limit=limit)
         return document.problem(path, "schema-length", message)
     if kind in ("minItems", "maxItems"):
         limit = error.validator_value
         key = f"schema.items-at-{'least' if kind == 'minItems' else 'most'}"
-        return document.problem(path, "schema-items", say(key, field=field, limit=limit))
+        return document.problem(path, "schema-items", words(key, field=field, limit=limit))
     if kind == "uniqueItems":
-        return document.problem(path, "schema-unique", say("schema.unique", field=field))
+        return document.problem(path, "schema-unique", words("schema.unique", field=field))
     if kind in _BOUNDS:
-        return document.problem(path, "schema-range", say(_BOUNDS[kind], field=field, bound=error.validator_value,
+        return document.problem(path, "schema-range", words(_BOUNDS[kind], field=field, bound=error.validator_value,
                                                           value=_shown(value)))
     code = "schema-size" if kind in ("minProperties", "maxProperties") else f"schema-{kind.lower()}"
-    return document.problem(path, code, say("schema.other", field=field, detail=error.message))
+    return document.problem(path, code, words("schema.other", field=field, detail=error.message))

@@ -1,22 +1,22 @@
-"""Directory data in the words a librarian reads, shared by the site and by `rsdir check`."""
+"""Directory data in the words a librarian reads, shared by the site and by `rsdir check`, in
+each language of the site (English, the command line's, by default)."""
 
 from __future__ import annotations
 
+import gettext
 from functools import cache
 from typing import Iterable, Mapping
 
 import pycountry
 
+from .catalogs import SOURCE_LANGUAGE
+from .formats import format_money, join_list
 from .messages import say
-from .money import format_money
 
 
-def join_words(words: Iterable[str], last: str = "or") -> str:
-    """`a`, `a or b`, `a, b or c` (`last` is "or" or "and")."""
-    words = list(words)
-    if len(words) <= 1:
-        return "".join(words)
-    return say(f"list.{last}", first=say("list.separator").join(words[:-1]), last=words[-1])
+def join_words(words: Iterable[str], last: str = "or", lang: str = SOURCE_LANGUAGE) -> str:
+    """`a`, `a or b`, `a, b or c` (`last` is "or" or "and"), as lists are written in `lang`."""
+    return join_list(list(words), last, lang)
 
 
 def aligned(rows: list[tuple[str, ...]]) -> list[str]:
@@ -26,33 +26,58 @@ def aligned(rows: list[tuple[str, ...]]) -> list[str]:
 
 
 @cache
-def country_name(code: str) -> str:
+def _country_names(lang: str) -> gettext.NullTranslations:
+    # pycountry ships the iso-codes project's translations of the ISO 3166-1 names.
+    if lang == SOURCE_LANGUAGE:
+        return gettext.NullTranslations()
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
+
+
+@cache
+def country_name(code: str, lang: str = SOURCE_LANGUAGE) -> str:
+    """The name people use for a country (`DE` → Germany, Deutschland, Allemagne, Alemania)."""
     country = pycountry.countries.get(alpha_2=code)
     if country is None:
         return code
-    return getattr(country, "common_name", None) or country.name
+    return _country_names(lang).gettext(getattr(country, "common_name", None) or country.name)
 
 
-def countries_in_words(codes: Iterable[str]) -> str:
-    return join_words([country_name(code) for code in codes], "and")
+def countries_in_words(codes: Iterable[str], lang: str = SOURCE_LANGUAGE) -> str:
+    return join_words([country_name(code, lang) for code in codes], "and", lang)
 
 
-# Each condition of a rule as the words that narrow "requests", in the order they read best.
+def family_name(family: str, lang: str = SOURCE_LANGUAGE) -> str:
+    """A family of request channels as a reader meets it in a sentence ("ISO ILL", "email")."""
+    return say(f"family.{family}", lang=lang)
+
+
+def _as_given(value, currency, lang):
+    return value
+
+
+def _listed(value, currency, lang):
+    return join_words(value, lang=lang)
+
+
+# Each condition of a rule as the message that narrows "requests", in the order they read best:
+# (condition, message, its placeholder, the condition's value in words).
 _CONDITION_WORDS = (
-    ("publication_type", lambda value, currency: say("rule.publication-type", types=join_words(value))),
-    ("item_format", lambda value, currency: say("rule.item-format", formats=join_words(value))),
-    ("published_within_years", lambda value, currency: say("rule.published-within-years", years=value)),
-    ("published_before", lambda value, currency: say("rule.published-before", year=value)),
-    ("requester_country", lambda value, currency: say("rule.requester-country", countries=countries_in_words(value))),
-    ("service_level", lambda value, currency: say("rule.service-level", levels=join_words(value))),
-    ("need_before_within_days", lambda value, currency: say("rule.need-before-within-days", days=value)),
-    ("pages_over", lambda value, currency: say("rule.pages-over", pages=value)),
-    ("max_cost_below", lambda value, currency: say("rule.max-cost-below", amount=format_money(value, currency))),
+    ("publication_type", "rule.publication-type", "types", _listed),
+    ("item_format", "rule.item-format", "formats", _listed),
+    ("published_within_years", "rule.published-within-years", "years", _as_given),
+    ("published_before", "rule.published-before", "year", _as_given),
+    ("requester_country", "rule.requester-country", "countries",
+     lambda value, currency, lang: countries_in_words(value, lang)),
+    ("service_level", "rule.service-level", "levels", _listed),
+    ("need_before_within_days", "rule.need-before-within-days", "days", _as_given),
+    ("pages_over", "rule.pages-over", "pages", _as_given),
+    ("max_cost_below", "rule.max-cost-below", "amount", format_money),
 )
 _RULE_SERVICES = {"Loan": "rule.requests-loan", "Copy": "rule.requests-copy"}
 
 
-def requests_in_words(when: Mapping, currency: str | None) -> str:
+def requests_in_words(when: Mapping, currency: str | None, lang: str = SOURCE_LANGUAGE) -> str:
     """The requests a rule's conditions describe: "loan requests for Book published in the last 2 years"."""
-    service = say(_RULE_SERVICES.get(when.get("service_type"), "rule.requests-any"))
-    return " ".join([service] + [words(when[name], currency) for name, words in _CONDITION_WORDS if name in when])
+    service = say(_RULE_SERVICES.get(when.get("service_type"), "rule.requests-any"), lang=lang)
+    return " ".join([service] + [say(key, lang=lang, **{placeholder: words(when[name], currency, lang)})
+                                 for name, key, placeholder, words in _CONDITION_WORDS if name in when])

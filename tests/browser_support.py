@@ -26,7 +26,8 @@ from builder.cli import main
 from builder.exports.compact import compact_directory
 from builder.model import Directory
 from builder.schemas import SCHEMA_DIR
-from builder.site.engine import MESSAGES_FILE, messages_file
+from builder.catalogs import LANGUAGES
+from builder.site.engine import messages_file, messages_path
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path(os.environ.get("RSDIR_CHROMIUM") or "/usr/bin/chromium")
@@ -78,10 +79,11 @@ def serving(root: Path) -> Iterator[str]:
 
 def write_engine_data(root: Path, directory: Directory, generated_at: str = "2026-12-01T00:00:00Z") -> None:
     """What `assets/decide.mjs` loads, written for `directory` as a site at `root` has it: the
-    feed's compact.json, the request schema and the engine's sentences, as `rsdir build` makes them."""
+    feed's compact.json, the request schema and the engine's sentences in every language, as
+    `rsdir build` makes them."""
     files = {"feed/v1/compact.json": compact_directory(directory, generated_at),
              "schema/request.schema.json": (SCHEMA_DIR / "request.schema.json").read_bytes(),
-             MESSAGES_FILE: messages_file()}
+             **{messages_path(lang): messages_file(lang) for lang in LANGUAGES}}
     for relative, content in files.items():
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         (root / relative).write_bytes(content)

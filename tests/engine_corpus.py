@@ -80,44 +80,54 @@ def _error(err: RequestError | UnknownInstitution) -> dict:
     return {"error": str(err)}
 
 
-def _read(data: dict):
+def _read(data: dict, lang: str):
     document = load(request_yaml(data).encode("utf-8"), "request.yaml")
     assert document.data == data, "the corpus writes requests that read back as written"
-    return parse_request(document), document
+    return parse_request(document, lang), document
 
 
-def answer_check(directory: Directory, data: dict):
+def answer_check(directory: Directory, data: dict, lang: str = "en"):
     """What `rsdir check --format json` says about one request: its result without `file`, or
     the problems that make it exit 2. Also returns the decision, for the coverage."""
     try:
-        request, document = _read(data)
-        borrower, lender = resolve_parties(directory, request, document, need_lender=True)
+        request, document = _read(data, lang)
+        borrower, lender = resolve_parties(directory, request, document, need_lender=True, lang=lang)
     except RequestError as err:
         return _error(err), None
-    decision = decide(directory, request, borrower, lender, ON)
+    decision = decide(directory, request, borrower, lender, ON, lang)
     result = decision.as_json()
     del result["file"]
     return result, decision
 
 
-def answer_route(directory: Directory, data: dict, with_refused: bool) -> dict:
+def answer_route(directory: Directory, data: dict, with_refused: bool, lang: str = "en") -> dict:
     try:
-        request, document = _read(data)
-        borrower, _ = resolve_parties(directory, request, document, need_lender=False)
+        request, document = _read(data, lang)
+        borrower, _ = resolve_parties(directory, request, document, need_lender=False, lang=lang)
     except RequestError as err:
         return _error(err)
-    result = route(directory, request, borrower, ON, with_refused=with_refused).as_json(with_refused=with_refused)
+    result = route(directory, request, borrower, ON, with_refused=with_refused, lang=lang).as_json(
+        with_refused=with_refused)
     for refused in result.get("refused", []):
         del refused["file"]
     return result
 
 
-def answer_partners(directory: Directory, institution: str, other: str | None) -> dict:
+def answer_partners(directory: Directory, institution: str, other: str | None, lang: str = "en") -> dict:
     try:
-        me, partner = named_pair(directory, institution, other)
+        me, partner = named_pair(directory, institution, other, lang)
     except UnknownInstitution as err:
         return _error(err)
-    return partnerships(directory, me.id, partner.id if partner else None)
+    return partnerships(directory, me.id, partner.id if partner else None, lang)
+
+
+def answer(directory: Directory, case: dict, lang: str):
+    """The Python engine's answer to a case of the corpus, in `lang`."""
+    if case["kind"] == "check":
+        return answer_check(directory, case["request"], lang)[0]
+    if case["kind"] == "route":
+        return answer_route(directory, case["request"], case["all"], lang)
+    return answer_partners(directory, case["id"], case["other"], lang)
 
 
 @dataclass
@@ -327,6 +337,9 @@ def _bad_requests(directory: Directory, borrower: Institution, lender: Instituti
         (dict(good, borrower=first, lender=second, service_level="normal"), "code in lower case"),
         (dict(good, item_format=["PDF"]), "a list where one code belongs"),
         (dict(good, payment_method=True), "a boolean where a code belongs"),
+        (dict(good, servce_level="Normal"), "a misspelt field"),
+        (dict(good, max_cost="5 EUR"), "max_cost as text"),
+        (dict(good, max_cost={"amount": "5", "currency": "XYZW"}), "amount as text, currency unknown"),
     ]
 
 

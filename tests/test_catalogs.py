@@ -24,9 +24,8 @@ def _placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
 
 
-# Only the site's catalogs are checked here until the engine's are translated.
 @pytest.mark.parametrize("lang", TRANSLATED)
-@pytest.mark.parametrize("domain", ["site"])
+@pytest.mark.parametrize("domain", list(DOMAINS))
 def test_every_message_is_translated(domain, lang, capsys):
     template = read_catalog(catalogs.template_path(domain))
     catalog = read_catalog(catalog_path(domain, lang))

@@ -9,7 +9,7 @@ import re
 from pathlib import Path
 
 from builder.codes import CODE_WORDS, code_lists_with_words
-from builder.catalogs import LANGUAGES
+from builder.catalogs import LANGUAGES, plural_expression
 from builder.messages import MESSAGES, placeholders, say, table_in
 from builder.model import FAMILY_NAMES
 from builder.site.engine import messages_file
@@ -88,3 +88,22 @@ def test_every_message_the_browser_engine_names_is_in_the_table():
     named = {key for path in engine.rglob("*.mjs")
              for key in re.findall(r"""say\(\s*["']([a-z]+\.[a-z-]+)["']""", path.read_text(encoding="utf-8"))}
     assert len(named) > 30 and named <= set(MESSAGES), sorted(named - set(MESSAGES))
+
+
+def test_each_language_names_countries_codes_and_channels_in_its_own_words():
+    # Country names are pycountry's (the iso-codes translations); code and channel words the
+    # engine catalog's. A word that would only repeat the code stays empty in every language.
+    expected = {"de": ("Deutschland", "Buch", "Nicht für die Fernleihe verfügbar", "E-Mail", "Fernleihe"),
+                "fr": ("Allemagne", "Livre", "Non disponible pour le PEB", "courriel",
+                       "prêt entre bibliothèques"),
+                "es": ("Alemania", "Libro", "No disponible para préstamo interbibliotecario", "correo electrónico",
+                       "préstamo interbibliotecario")}
+    for lang, (germany, book, reason, email, loan) in expected.items():
+        document = json.loads(messages_file(lang))
+        assert document["lang"] == lang and document["countries"]["DE"] == germany
+        assert ["Book", book] in document["codes"]["publication_type"]
+        assert ["NotAvailableForILL", reason] in document["codes"]["reason"]
+        assert ["Blu-ray", ""] in document["codes"]["item_format"]
+        assert document["families"]["email"] == email
+        assert loan in say("refusal.inactive", lang=lang, library="X")
+        assert document["messages"] == table_in(lang) and document["plural"] == plural_expression(lang)

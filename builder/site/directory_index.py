@@ -40,13 +40,13 @@ TYPE_BITS = {value: 1 << position for position, value in enumerate(PUBLICATION_T
 METHOD_BITS = {value: 1 << position for position, value in enumerate(CHANNEL_METHODS)}
 
 
-def country_names() -> dict[str, str]:
+def country_names(lang: str = "en") -> dict[str, str]:
     """Every ISO 3166-1 alpha-2 code with the name people use for it, sorted by code.
 
     All countries are listed (not only those with institutions) so that a reader anywhere can
     pick their own country in the "lends to my country" filter and see who lends to everyone.
     """
-    return {code: country_name(code) for code in sorted(country.alpha_2 for country in pycountry.countries)}
+    return {code: country_name(code, lang) for code in sorted(country.alpha_2 for country in pycountry.countries)}
 
 
 def _bits(values: Iterable[str], bits: Mapping[str, int]) -> int:

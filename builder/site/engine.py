@@ -2,17 +2,20 @@
 one of each per language.
 
 `assets/messages/<lang>.json` holds builder/messages.py's table in that language with the names
-the sentences put in (countries, channel families), the request channels' names and the ISO 18626
-codes with plain words, which the request form offers as choices; `assets/messages/site-<lang>.json`
-the `site` catalog for assets/i18n.mjs. The feed's `compact.json` holds the directory itself.
+the sentences put in (countries, channel families), the request channels' names, the ISO 18626
+codes with plain words, which the request form offers as choices, and the locale data money, days
+and lists are written with (builder/formats.py); `assets/messages/site-<lang>.json` the `site`
+catalog for assets/i18n.mjs. The feed's `compact.json` holds the directory itself.
 """
 
 from __future__ import annotations
 
 from ..catalogs import LANGUAGES, SOURCE_LANGUAGE, catalog_json
-from ..codes import code_lists_with_words
+from ..codes import code_lists_with_words, words_in
+from ..formats import formats_json
 from ..messages import messages_json
 from ..model import FAMILY_NAMES
+from ..wording import family_name
 from .directory_index import country_names
 from .pages import CHANNEL_LABELS
 
@@ -25,8 +28,10 @@ MESSAGES_FILE = messages_path(SOURCE_LANGUAGE)
 
 
 def messages_file(lang: str = SOURCE_LANGUAGE) -> bytes:
-    return messages_json(lang, {"countries": country_names(), "families": FAMILY_NAMES, "channels": CHANNEL_LABELS,
-                                "codes": code_lists_with_words()})
+    return messages_json(lang, {
+        "countries": country_names(lang), "families": {family: family_name(family, lang) for family in FAMILY_NAMES},
+        "channels": {method: words_in(method, label, lang) for method, label in CHANNEL_LABELS.items()},
+        "codes": code_lists_with_words(lang), "formats": formats_json(lang)})
 
 
 def language_files() -> dict[str, bytes]:

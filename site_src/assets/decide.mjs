@@ -38,18 +38,19 @@ async function fetchJson(url) {
 }
 
 /** The directory of the site at `siteRoot` (absolute, or relative to the page), read from the
- *  feed: feed/v1/compact.json, the request schema and the engine's sentences. */
-export async function loadDirectory(siteRoot, { lang = "en" } = {}) {
+ *  feed: feed/v1/compact.json, the request schema and the engine's sentences in `lang` (or in
+ *  each of `languages`), the languages its answers can then be asked in. */
+export async function loadDirectory(siteRoot, { lang = "en", languages = [lang] } = {}) {
   const root = new URL(siteRoot, globalThis.location?.href);
   if (!root.pathname.endsWith("/")) root.pathname += "/";
-  const [compact, schema, words] = await Promise.all([
+  const [compact, schema, ...words] = await Promise.all([
     fetchJson(new URL("feed/v1/compact.json", root)),
     fetchJson(new URL("schema/request.schema.json", root)),
-    fetchJson(new URL(`assets/messages/${lang}.json`, root)),
+    ...languages.map((code) => fetchJson(new URL(`assets/messages/${code}.json`, root))),
   ]);
   const directory = new Directory(compact);
   directory.requestSchema = new Schema(schema);
-  directory.languages = new Map([[lang, words]]);
+  directory.languages = new Map(languages.map((code, n) => [code, words[n]]));
   return directory;
 }
 

@@ -9,7 +9,7 @@
 import { daysBetween, yearOf } from "./days.mjs";
 import { say } from "./messages.mjs";
 import { COPY, LOAN } from "./model.mjs";
-import { formatMoney } from "./money.mjs";
+import { formatDay, formatMoney } from "./formats.mjs";
 import { isZero, numberText, plain } from "./numbers.mjs";
 import * as pair from "./partners.mjs";
 import { RETRY, Refusal, UNFILLED } from "./partners.mjs";
@@ -57,7 +57,7 @@ function checkClosure(theCase) {
   // Worded without the day after the closure: a closure may run to the last day of the calendar.
   return new Refusal(RETRY, "NotCurrentAvailableForILL", "builtin:closure",
     say(closure.note ? "refusal.closure-with-note" : "refusal.closure",
-      { lender: theCase.lender.name, start: closure.start, end: closure.end, note: closure.note }));
+      { lender: theCase.lender.name, start: formatDay(closure.start), end: formatDay(closure.end), note: closure.note }));
 }
 
 /** The lender offers the service asked for; if it offers only the other one, ask for that. */
@@ -216,7 +216,7 @@ function checkNeedBefore(theCase) {
   // for a request dated at the end of the calendar (9999-12-31).
   if (daysBetween(theCase.day, needBefore) >= days) return null;
   return new Refusal(RETRY, "ReqDelDateNotPossible", "builtin:need-before", say("refusal.need-before", {
-    lender: theCase.lender.name, days: numberText(days), day: theCase.day, need_before: needBefore,
+    lender: theCase.lender.name, days: numberText(days), day: formatDay(theCase.day), need_before: formatDay(needBefore),
   }));
 }
 

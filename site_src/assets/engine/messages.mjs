@@ -1,6 +1,7 @@
 /*
  * The sentences of the engine: builder/messages.py's table, written by the build as
- * assets/messages/<lang>.json together with the names of countries, channel families and codes.
+ * assets/messages/<lang>.json together with the names of countries, channel families and codes
+ * and the locale data of ./formats.mjs.
  *
  * The public functions of ../decide.mjs choose the table of the language asked for before they
  * answer (answering is synchronous, so no other answer can come in between); the checks then
@@ -53,6 +54,11 @@ export function say(key, values = {}) {
 /** The name people use for a country (`DE` → Germany); the code itself when it is not one. */
 export function countryName(code) {
   return Object.hasOwn(table.countries, code) ? table.countries[code] : code;
+}
+
+/** The locale data money, days and lists are written with (./formats.mjs). */
+export function formats() {
+  return table.formats;
 }
 
 /** A family of request channels as a reader meets it in a sentence. */

@@ -1,14 +1,12 @@
 /* Directory data in the words a librarian reads (builder/wording.py). */
 
-import { formatMoney } from "./money.mjs";
+import { formatMoney, joinList } from "./formats.mjs";
 import { countryName, say } from "./messages.mjs";
 import { numberText } from "./numbers.mjs";
 
-/** `a`, `a or b`, `a, b or c` (`last` is "or" or "and"). */
+/** `a`, `a or b`, `a, b or c` (`last` is "or" or "and"), as lists are written in the language. */
 export function joinWords(words, last = "or") {
-  const list = [...words];
-  if (list.length <= 1) return list.join("");
-  return say(`list.${last}`, { first: list.slice(0, -1).join(say("list.separator")), last: list[list.length - 1] });
+  return joinList([...words], last);
 }
 
 export function countriesInWords(codes) {
