@@ -114,6 +114,17 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
 
 
 @pytest.fixture(scope="session")
+def multilingual_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The sample site in every language (`rsdir build --languages en,de,fr,es`)."""
+    from builder.site.languages import LANGUAGES
+
+    root = build_site(SAMPLE_RECORDS, tmp_path_factory.mktemp("languages") / "site",
+                      "--languages", ",".join(language.code for language in LANGUAGES))
+    with serving(root) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = build_site(HOSTILE_RECORDS, tmp_path_factory.mktemp("hostile") / "site")
     with serving(root) as base:

@@ -44,10 +44,10 @@ def answered(page, action: Callable[[], None]) -> str:
     return page.evaluate("() => window.rsAnswered")
 
 
-def python_check(directory: Directory, path: Path) -> dict:
+def python_check(directory: Directory, path: Path, lang: str = "en") -> dict:
     request, document = load_request(path)
     borrower, lender = resolve_parties(directory, request, document, need_lender=True)
-    return decide(directory, request, borrower, lender, TODAY).as_json()
+    return decide(directory, request, borrower, lender, TODAY, lang).as_json()
 
 
 def request_data(path: Path) -> dict:
@@ -145,6 +145,21 @@ def test_a_shared_link_gives_the_same_answer(sample_site, open_page):
     again.wait_for_selector("#rs-answer:not([hidden]) .rs-verdict")
     assert again.inner_text("#rs-answer") == first
     assert again.input_value("#rs-c-title") == page.input_value("#rs-c-title")
+
+
+@pytest.mark.parametrize("lang", ["de", "fr", "es"])
+def test_the_page_in_another_language_answers_in_it(multilingual_site, sample_directory, open_page, lang):
+    base = multilingual_site
+    page = open_check(open_page, base)
+    fill(page, request_data(EXAMPLE_REQUESTS / "retry-cost-above-max.yaml"))
+    answered(page, lambda: page.click("#rs-check-submit"))
+    query = page.url[page.url.index("?"):]
+    english = shown_decision(page)["message"]
+    there = open_page(f"{base}{lang}/check/{query}")
+    there.wait_for_selector("#rs-answer:not([hidden]) .rs-verdict")
+    expected = python_check(sample_directory, EXAMPLE_REQUESTS / "retry-cost-above-max.yaml", lang)
+    assert there.inner_text("#rs-answer .rs-verdict__message") == expected["message"] != english
+    assert english == python_check(sample_directory, EXAMPLE_REQUESTS / "retry-cost-above-max.yaml")["message"]
 
 
 # --- request files ------------------------------------------------------------------------------
@@ -391,6 +406,17 @@ def test_the_partnership_box_says_why_two_libraries_do_not_exchange(sample_site,
     expected = partnerships(sample_directory, "us-lakeside", unrelated)
     assert expected["mutual"] == []
     assert expected["not_mutual"]["message"] in page.inner_text("#rs-pair-answer")
+
+
+def test_the_partnership_box_in_german_says_why_in_german(multilingual_site, sample_directory, open_page):
+    base = multilingual_site
+    unrelated = next(i for i in sorted(sample_directory.institutions) if i != "us-lakeside"
+                     and i not in sample_directory.mutual_partners("us-lakeside"))
+    page = open_box(open_page, f"{base}de/", "us-lakeside")
+    show_partnership(page, unrelated)
+    german = partnerships(sample_directory, "us-lakeside", unrelated, "de")["not_mutual"]["message"]
+    assert german != partnerships(sample_directory, "us-lakeside", unrelated)["not_mutual"]["message"]
+    assert german in page.inner_text("#rs-pair-answer")
 
 
 def test_the_partnership_box_works_by_keyboard_alone(sample_site, open_page):

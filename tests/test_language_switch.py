@@ -3,24 +3,16 @@ chosen language, with the page's query and fragment, closed again by Escape."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
-from browser_support import PHONE, build_site, serving
-from builder.site.languages import LANGUAGES
-from conftest import SAMPLE_RECORDS
+from browser_support import PHONE
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Iterator[str]:
-    root = build_site(SAMPLE_RECORDS, tmp_path_factory.mktemp("languages") / "site",
-                      "--languages", ",".join(language.code for language in LANGUAGES))
-    with serving(root) as base:
-        yield base
+def site(multilingual_site) -> str:
+    return multilingual_site
 
 
 def test_the_switch_leads_by_keyboard_to_the_same_page_in_the_chosen_language(open_page, site):

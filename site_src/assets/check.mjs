@@ -58,8 +58,8 @@ function text(node, template, values) {
 }
 
 class CheckPage {
-  constructor(root, { decide, directory, words }) {
-    Object.assign(this, { root, decide, directory, words });
+  constructor(root, { decide, directory, lang, words }) {
+    Object.assign(this, { root, decide, directory, lang, words });
     this.form = root.querySelector("#rs-check-form");
     this.status = root.querySelector("#rs-check-status");
     this.summary = root.querySelector("#rs-check-errors");
@@ -68,7 +68,7 @@ class CheckPage {
     this.answerBody = root.querySelector("#rs-answer-body");
     this.answerTitle = root.querySelector("#rs-answer-title");
     this.fillCodes();
-    const countries = new Intl.DisplayNames(["en"], { type: "region" });
+    const countries = new Intl.DisplayNames([lang], { type: "region" });
     const libraries = searchable(directory, (code) => words.countries[code] ?? countries.of(code) ?? code);
     this.libraries = libraries;
     this.suggestions = ["borrower", "lender"].map((name) => new Suggestions(this.form.elements[name], libraries));
@@ -113,7 +113,7 @@ class CheckPage {
   /** The ISO 18626 code lists as choices: the code, and beside it the plain words for it. */
   fillCodes() {
     const schema = this.directory.requestSchema.root;
-    const currencyNames = new Intl.DisplayNames(["en"], { type: "currency" });
+    const currencyNames = new Intl.DisplayNames([this.lang], { type: "currency" });
     for (const select of this.form.querySelectorAll("select[data-codes]")) {
       const list = select.dataset.codes;
       const codes = list === "currency"
@@ -204,7 +204,7 @@ class CheckPage {
     }
     try {
       const bytes = new Uint8Array(await file.slice(0, 512 * 1024 + 1).arrayBuffer());
-      const loaded = await this.decide.readRequestFile(this.directory, bytes, file.name);
+      const loaded = await this.decide.readRequestFile(this.directory, bytes, file.name, { lang: this.lang });
       this.fillForm(loaded.data);
       text(this.status, TEXT.fileRead, { file: file.name });
       this.run({ focus: true, request: loaded });
@@ -221,8 +221,8 @@ class CheckPage {
     const lender = request ? request.data.lender : data.lender;
     try {
       const answer = lender === undefined || lender === null || lender === ""
-        ? this.decide.route(this.directory, data, { all })
-        : this.decide.check(this.directory, data);
+        ? this.decide.route(this.directory, data, { all, lang: this.lang })
+        : this.decide.check(this.directory, data, { lang: this.lang });
       this.writeQuery();
       this.show(answer, { all, focus, borrower: request ? request.data.borrower : data.borrower });
     } catch (error) {
@@ -339,7 +339,7 @@ class CheckPage {
     }
     if (answer.decision === "accept") {
       parts.push(el("h3", {}, TEXT.send), channelDetails(this.words, answer.channel),
-        el("p", { className: "rs-fee" }, el("strong", {}, feeText(answer.fee))));
+        el("p", { className: "rs-fee" }, el("strong", {}, feeText(answer.fee, this.words))));
     }
     const params = new URLSearchParams(location.search);
     params.delete("lender");
@@ -359,7 +359,7 @@ class CheckPage {
         const params = new URLSearchParams(location.search);
         params.set("lender", lender.id);
         params.delete("all");
-        const facts = [feeText(lender.fee),
+        const facts = [feeText(lender.fee, this.words),
           lender.days_to_respond === null ? TEXT.noDays : fill(TEXT.days, { days: lender.days_to_respond }),
           this.words.channels[lender.channel.method] ?? lender.channel.method];
         if (lender.shared_pods.length) {

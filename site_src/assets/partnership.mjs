@@ -54,8 +54,8 @@ class PartnershipBox {
       this.status.textContent = SHARED.loading;
       this.started = loadEngine().then((engine) => {
         this.engine = engine;
-        const { directory, words } = engine;
-        const countries = new Intl.DisplayNames(["en"], { type: "region" });
+        const { directory, lang, words } = engine;
+        const countries = new Intl.DisplayNames([lang], { type: "region" });
         new Suggestions(this.input, searchable(directory, (code) => words.countries[code] ?? countries.of(code) ?? code), {
           exclude: (id) => id === this.me,
           onChoose: () => this.answer(),
@@ -94,10 +94,10 @@ class PartnershipBox {
       this.status.textContent = TEXT.empty;
       return;
     }
-    const { decide, directory } = this.engine;
+    const { decide, directory, lang } = this.engine;
     let entry;
     try {
-      entry = decide.partners(directory, this.me, typed);
+      entry = decide.partners(directory, this.me, typed, { lang });
     } catch (error) {
       this.result.replaceChildren(el("p", { className: "rs-error" }, message(error.message)));
       this.status.textContent = error.message;

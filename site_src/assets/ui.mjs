@@ -5,7 +5,8 @@
  * decide.mjs.
  */
 
-import { formatMoney } from "./engine/money.mjs";
+import { formatMoney } from "./engine/formats.mjs";
+import { speaking } from "./engine/messages.mjs";
 
 export const SITE_ROOT = new URL("../", import.meta.url);
 /** Where the pages of this page's language start: the site's root for English, `de/` below it for
@@ -15,6 +16,15 @@ export const PAGES_ROOT = pagesRoot();
 function pagesRoot() {
   const config = globalThis.document?.getElementById("__config");
   return config ? new URL(`${JSON.parse(config.textContent).base}/`, location.href) : SITE_ROOT;
+}
+
+/** The language of this page (`<html lang>`), which the engine answers in: English where the
+ *  page names no language the engine speaks. */
+export const LANG = pageLanguage();
+
+function pageLanguage() {
+  const lang = globalThis.document?.documentElement.lang.toLowerCase().split("-")[0];
+  return ["en", "de", "fr", "es"].includes(lang) ? lang : "en";
 }
 
 export const TEXT = {
@@ -35,8 +45,8 @@ let engine = null;
 export function loadEngine() {
   if (engine === null) {
     engine = import("./decide.mjs").then(async (decide) => {
-      const directory = await decide.loadDirectory(SITE_ROOT);
-      return { decide, directory, words: directory.languages.get("en") };
+      const directory = await decide.loadDirectory(SITE_ROOT, { lang: LANG });
+      return { decide, directory, lang: LANG, words: directory.languages.get(LANG) };
     });
   }
   return engine;
@@ -79,8 +89,10 @@ export function codeWithWords(words, list, code) {
   return el("span", { className: "rs-coded" }, el("code", {}, code), plain ? ` (${plain})` : "");
 }
 
-export function feeText(fee) {
-  return fee === null || Number(fee.amount) === 0 ? TEXT.noFee : fill(TEXT.fee, { amount: formatMoney(fee.amount, fee.currency) });
+/** A fee as the engine's sentences write money in the page's language (`words`). */
+export function feeText(fee, words) {
+  if (fee === null || Number(fee.amount) === 0) return TEXT.noFee;
+  return fill(TEXT.fee, { amount: speaking(words, () => formatMoney(fee.amount, fee.currency)) });
 }
 
 /** A `mailto:` link to exactly this address: `?`, `&`, `#` and `%` are encoded, so a record cannot
