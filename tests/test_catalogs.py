@@ -71,3 +71,12 @@ def test_a_translator_fills_named_placeholders():
     assert english.ngettext("{count} lender", "{count} lenders", 1, count=1) == "1 lender"
     with pytest.raises(ValueError):
         translator("engine", "xx")
+
+
+def test_the_site_is_built_in_the_languages_the_catalogs_hold():
+    from builder.site.languages import LANGUAGES as SITE_LANGUAGES
+
+    assert tuple(language.code for language in SITE_LANGUAGES) == catalogs.LANGUAGES
+    ui = (REPOSITORY / "site_src" / "assets" / "ui.mjs").read_text(encoding="utf-8")
+    # The pages' scripts pick the engine's language from `<html lang>` among the same codes.
+    assert json.dumps(list(catalogs.LANGUAGES)) in ui
