@@ -43,11 +43,10 @@ CSV_COLUMNS = (
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _pretty(value: Any) -> bytes:
-    return (json.dumps(value, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-
-
-def _compact(value: Any) -> bytes:
+def _json(value: Any) -> bytes:
+    """Every JSON file of the feed: sorted keys and no whitespace. Indenting the per-record files
+    made them half as large again, 3 KB per institution across the feed; a reader or a browser's
+    JSON viewer lays them out."""
     return (json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -199,7 +198,7 @@ def _feed_page(directory: Directory, links: Links, changes: Iterable[Change], ol
 
 def update_files(directory: Directory, history: History, links: Links) -> dict[str, bytes]:
     """updates.json and its archive pages as published, by path."""
-    return {path: _pretty(page) for path, page in update_pages(directory, history, links).items()}
+    return {path: _json(page) for path, page in update_pages(directory, history, links).items()}
 
 
 def update_pages(directory: Directory, history: History, links: Links) -> dict[str, dict]:
@@ -287,7 +286,7 @@ def build_feed(directory: Directory, history: History, site_url: str) -> dict[st
     pairs = list(mutual_pairs(directory))
 
     files: dict[str, bytes] = {}
-    files[f"{FEED}directory.json"] = _compact({
+    files[f"{FEED}directory.json"] = _json({
         "schema_version": SCHEMA_VERSION,
         "generated_at": generated_at,
         "counts": counts(directory, len(pairs)),
@@ -295,17 +294,17 @@ def build_feed(directory: Directory, history: History, site_url: str) -> dict[st
         "pods": pods,
     })
     for entry in institutions:
-        files[f"{FEED}institutions/{entry['id']}.json"] = _pretty(entry)
+        files[f"{FEED}institutions/{entry['id']}.json"] = _json(entry)
         institution = directory.institutions[entry["id"]]
-        files[f"{FEED}alma/{entry['id']}.json"] = _pretty(alma_partner(institution))
-        files[f"{FEED}reshare/{entry['id']}.json"] = _pretty(
+        files[f"{FEED}alma/{entry['id']}.json"] = _json(alma_partner(institution))
+        files[f"{FEED}reshare/{entry['id']}.json"] = _json(
             reshare_entry(directory, institution, entry["derived"]["reshare_url"]))
     for entry in pods:
-        files[f"{FEED}pods/{entry['id']}.json"] = _pretty(entry)
-    files[f"{FEED}partnerships.json"] = _compact(partnerships_document(directory, generated_at, pairs))
+        files[f"{FEED}pods/{entry['id']}.json"] = _json(entry)
+    files[f"{FEED}partnerships.json"] = _json(partnerships_document(directory, generated_at, pairs))
     files[f"{FEED}compact.json"] = compact_directory(directory, generated_at)
     files.update(update_files(directory, history, links))
     files[f"{FEED}directory.csv"] = directory_csv(directory, history, links)
     files.update(published_schemas())
-    files[f"{FEED}index.json"] = _pretty(manifest(files, generated_at))
+    files[f"{FEED}index.json"] = _json(manifest(files, generated_at))
     return dict(sorted(files.items()))
