@@ -117,8 +117,21 @@ def measure(n: int, out: Path) -> dict:
         "directory_index_mb": round(size(built / "assets" / "directory-index.json") / 2**20, 2),
         "pages": sum(1 for _ in built.rglob("index.html")),
         "map_bytes_per_institution": map_bytes_per_institution(built, n),
+        **institution_page_weight(built),
         **site_weight(built, n),
     }
+
+
+def institution_page_weight(built: Path) -> dict:
+    """The mean institution page in bytes, and how much of it is the theme's frame (header,
+    navigation, search, footer) rather than the page's own content: what a translated copy of
+    every page would add per language."""
+    pages = [page.read_bytes() for page in built.glob("institutions/*/index.html")]
+    content = sum(len(own) for page in pages
+                  for own in re.findall(rb'<div class="rsd-page rsd-institution">.*</div>(?=\s*</article>)', page, re.DOTALL))
+    total = sum(map(len, pages))
+    return {"institution_page_bytes": round(total / len(pages)),
+            "institution_page_frame_bytes": round((total - content) / len(pages))}
 
 
 def site_weight(built: Path, n: int) -> dict:

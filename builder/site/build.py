@@ -26,6 +26,7 @@ from mkdocs.config import load_config  # noqa: E402
 from mkdocs.exceptions import MkDocsException  # noqa: E402
 
 from builder.history import HistoryError, source_date_epoch  # noqa: E402
+from builder.site.weight import PAGES_LIMIT, megabytes, site_weight  # noqa: E402
 
 # Files that mark a folder as an earlier build of the site, which may therefore be replaced.
 BUILT_SITE_MARKERS = ("sitemap.xml", "404.html")
@@ -166,9 +167,10 @@ def _cache_choice(use_cache: bool) -> Iterator[None]:
 
 
 def build_site(config_file: Path, records_dir: Path, out: Path, *, use_cache: bool = True,
-               languages: str | None = None) -> Path:
+               languages: str | None = None, size_limit: int = PAGES_LIMIT) -> Path:
     """Build into a temporary folder beside `out`, then put it in place of `out`; `languages`
-    ("en,de") builds only those, instead of every language mkdocs.yml names."""
+    ("en,de") builds only those, instead of every language mkdocs.yml names. A site larger than
+    `size_limit` bytes (what GitHub Pages publishes) fails instead."""
     out = out.absolute()
     config_file = config_file.absolute()
     project = config_file.parent
@@ -186,6 +188,7 @@ def build_site(config_file: Path, records_dir: Path, out: Path, *, use_cache: bo
             except OSError as err:
                 raise BuildFailed(f"could not write the site into `{staging}`: {_reason(err)}",
                                   writing=True) from None
+        check_size(staging, size_limit)
         try:
             _swap_in(staging, out)
         except OSError as err:
@@ -195,6 +198,15 @@ def build_site(config_file: Path, records_dir: Path, out: Path, *, use_cache: bo
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     return out
+
+
+def check_size(site: Path, limit: int) -> None:
+    """Fail a built site that is larger than GitHub Pages publishes, before it replaces anything."""
+    weight = site_weight(site)
+    if weight.bytes > limit:
+        raise BuildFailed(f"the site would be {megabytes(weight.bytes)} in {weight.files:,} files, more than "
+                          f"the {megabytes(limit)} GitHub Pages publishes; `benchmarks/site.py` shows which "
+                          "parts are largest")
 
 
 def _prepare_output(out: Path, project: Path, inputs: list[Path]) -> Path:

@@ -32,7 +32,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_date
 
 from builder.exports import feed
-from builder.site import directory_index, editor_rules, engine, languages, maps, pages, vendor
+from builder.site import directory_index, editor_rules, engine, icons, languages, maps, pages, vendor, weight
 from builder.site.languages import Language
 from builder.site.shell import STAND_IN, render_shell, shell_from
 from builder.history import History, HistoryError, read_history
@@ -63,6 +63,7 @@ class _State:
     last_updated: str = ""
     vendor: dict[str, bytes] = {}       # npm libraries the pages load, by their path in the site
     world: maps.WorldMap | None = None  # the country shapes the pages' maps draw
+    icons: bytes = b""                  # the theme's icons, which every page points into
     # Files only the root has (the feed, scripts, data); the other languages' pages link to them there.
     root_only: frozenset[str] = frozenset()
     # The build under way: what on_post_build needs to render the theme's page itself.
@@ -118,6 +119,15 @@ def load_world(project: Path) -> maps.WorldMap:
                                    f"country shapes ({err}); reinstall it with `npm ci`") from None
 
 
+def theme_icon(config: MkDocsConfig, name: str) -> str:
+    """One of the theme's icon files (`material/menu`), from the first theme folder that has it."""
+    for folder in config.theme.dirs:
+        path = Path(folder) / ".icons" / f"{name}.svg"
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    raise icons.IconMissing(f"the theme has no icon `{name}`; reinstall the project (make setup)")
+
+
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     language = language_of(config)
     if language == languages.DEFAULT:
@@ -147,7 +157,8 @@ def _prepare(files: Files, config: MkDocsConfig) -> None:
     try:
         _state.vendor = vendor.vendor_files(project_root(config))
         _state.world = load_world(project_root(config))
-    except vendor.VendorMissing as err:
+        _state.icons = icons.icon_sprite(lambda name: theme_icon(config, name))
+    except (vendor.VendorMissing, icons.IconMissing) as err:
         raise PluginError(str(err)) from None
     try:
         history = read_history(folder)
@@ -255,7 +266,7 @@ def on_page_context(context, page: Page, config: MkDocsConfig, nav: Navigation):
 
 
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
-    return _rebased(output, page.url, config)
+    return weight.without_indentation(_rebased(output, page.url, config))
 
 
 def on_post_template(output: str, template_name: str, config: MkDocsConfig) -> str:
@@ -310,6 +321,7 @@ def extra_files(directory: Directory, history: History, site_url: str) -> dict[s
     produced.update(_state.vendor)
     if _state.world is not None:
         produced[maps.SPRITE_PATH] = maps.world_svg(_state.world)
+    produced[icons.SPRITE_PATH] = _state.icons
     return produced
 
 

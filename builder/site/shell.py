@@ -22,6 +22,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
+from builder.site.weight import without_indentation
+
 # The stand-in page: its address, title and content only ever appear as these marks.
 STAND_IN_FOLDER = "rsdir-shell-folder"
 STAND_IN = f"{STAND_IN_FOLDER}/rsdir-shell-page"
@@ -30,10 +32,6 @@ TITLE = "rsdir-shell-title"
 CONTENT = "<h1>rsdir-shell-content</h1>"
 DEPTH = 2
 _MARK = re.compile("(" + "|".join(re.escape(mark) for mark in (STAND_IN, TITLE, CONTENT)) + ")")
-# The theme indents its templates' output deeply, a quarter of every page's bytes; a run of
-# white space with a line break in it means the same to HTML (and to the inline scripts) as one
-# line break, and the theme's page holds no <pre> or <textarea>, where it would not.
-_INDENTATION = re.compile(r"[ \t\r\f\v]*\n\s*")
 
 
 class ShellError(ValueError):
@@ -55,7 +53,8 @@ class Shell:
 
 
 def shell_from(html: str) -> Shell:
-    parts = tuple(_MARK.split(_INDENTATION.sub("\n", html)))
+    # Without the indentation of the theme's templates, a quarter of every page's bytes.
+    parts = tuple(_MARK.split(without_indentation(html)))
     found = set(parts[1::2])
     if {TITLE, CONTENT} - found:
         raise ShellError("the theme's page lost the title or content mark; the shell cannot be used")
