@@ -12,6 +12,11 @@ its first line).
     line 1   {"format": "rsdir-cache", "version": 1, "rsdir": ..., "schemas": ..., "sha256": ...}
     line 2   {"key": ..., "problems": [...], "valid": [...]}        the whole directory
     line 3…  <entry key> <one file's entry as JSON>
+
+Beside it, `model-<…>.json` keeps what the model of the valid records works out from the whole
+directory (confirmed pod members, who lists whom, agency ids: `Directory.known_facts`), under the
+same directory key, so that a question about one library does not decode every record again. Its
+first line is the same header with that key added (`"directory": ...`), the second the facts.
 """
 
 from __future__ import annotations
@@ -45,7 +50,10 @@ def cache_folder(environ: os._Environ | dict = os.environ) -> Path:
 @cache
 def rsdir_key() -> str:
     """The rsdir that wrote a cache: its version and the code that reads and checks records (so a
-    changed checkout never reuses answers of another one)."""
+    changed checkout never reuses answers of another one). Everything the cache holds is made by
+    the modules of `builder/` itself (loading, the schema and cross-record checks, the model's
+    facts); the exports and the site (`builder/exports/`, `builder/site/`) only read the results,
+    so their code is not part of the key."""
     digest = hashlib.sha256()
     try:
         digest.update(metadata.version("ors-directory").encode())
@@ -144,16 +152,41 @@ class Cache:
             body = entry if isinstance(entry, bytes) else json.dumps(
                 entry, ensure_ascii=False, separators=(",", ":")).encode()
             lines.append(key.encode() + b" " + body)
-        body = b"\n".join(lines)
-        header = {"format": FORMAT, "version": FORMAT_VERSION, "rsdir": rsdir_key(), "schemas": schemas_key(),
-                  "sha256": hashlib.sha256(body).hexdigest()}
-        target = self.file_for(root)
+        self._write(self.file_for(root), _header, b"\n".join(lines))
+
+    def model_file_for(self, root: Path) -> Path:
+        return self.file_for(root).with_name(self.file_for(root).name.replace("records-", "model-", 1))
+
+    def known_facts(self, root: Path, directory_key: str) -> dict | None:
+        """What the model of these exact records worked out from the whole directory
+        (`Directory.known_facts`), if an earlier run kept it; None otherwise."""
+        try:
+            content = self.model_file_for(root).read_bytes()
+        except OSError:
+            return None
+        first, _, body = content.partition(b"\n")
+        try:
+            header = json.loads(first)
+            if header != _header(body, directory_key):
+                return None
+            facts = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            return None
+        return facts if isinstance(facts, dict) else None
+
+    def keep_known_facts(self, root: Path, directory_key: str, facts: dict) -> None:
+        self._write(self.model_file_for(root), lambda body: _header(body, directory_key),
+                    json.dumps(facts, ensure_ascii=False, separators=(",", ":")).encode())
+
+    def _write(self, target: Path, header, body: bytes) -> None:
+        """`header(body)` as the first line, then `body`, written beside `target` and renamed into
+        place; a folder that cannot be written is said once and otherwise ignored."""
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(prefix=".records-", dir=target.parent)
             try:
                 with os.fdopen(handle, "wb") as out:
-                    out.write(json.dumps(header).encode() + b"\n" + body)
+                    out.write(json.dumps(header(body)).encode() + b"\n" + body)
                 os.replace(temporary, target)
             except BaseException:
                 os.unlink(temporary)
@@ -163,6 +196,15 @@ class Cache:
                 self.warned = True
                 self.warn(f"cannot write the cache in {self.folder} ({err.strerror or err}); the answers "
                           "are the same without it, only slower (pass --no-cache to skip it)")
+
+
+def _header(body: bytes = b"", directory_key: str | None = None) -> dict:
+    """The first line of a cache file: what wrote it and a checksum of the rest."""
+    header = {"format": FORMAT, "version": FORMAT_VERSION, "rsdir": rsdir_key(), "schemas": schemas_key(),
+              "sha256": hashlib.sha256(body).hexdigest()}
+    if directory_key is not None:
+        header["directory"] = directory_key
+    return header
 
 
 def _parsed(content: bytes) -> Snapshot | None:

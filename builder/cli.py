@@ -125,10 +125,10 @@ def cycle_collector_off_for_this_command() -> None:
     gc.disable()
 
 
-def validated(records_dir: Path, on_date: dt.date | None = None) -> Validation:
+def validated(records_dir: Path, on_date: dt.date | None = None, cache: "Cache | None" = None) -> Validation:  # noqa: F821
     require_records_dir(records_dir)
     cycle_collector_off_for_this_command()
-    return validate_directory(records_dir, today(on_date), cache=directory_cache())
+    return validate_directory(records_dir, today(on_date), cache=cache)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -152,7 +152,7 @@ def validate(paths: tuple[Path, ...], records_dir: Path, output_format: str, str
     whole directory is still read, since many checks compare records with each other.
     """
     require_paths_inside(paths, records_dir)
-    result = validated(records_dir, on_date)
+    result = validated(records_dir, on_date, directory_cache())
     problems = list(result.problems)
     files = len(result.loaded.records) + len({p.file for p in result.loaded.problems})
     if paths:
@@ -307,7 +307,8 @@ def answering_directory(records_dir: Path, on_date: dt.date | None) -> "Director
     """
     from .model import Directory
 
-    result = validated(records_dir, on_date)
+    cache = directory_cache()
+    result = validated(records_dir, on_date, cache)
     if result.errors:
         used = {record.document.file for record in result.valid}
         skipped = sorted({p.file for p in result.errors} - used)
@@ -318,7 +319,13 @@ def answering_directory(records_dir: Path, on_date: dt.date | None) -> "Director
             click.echo(f"rsdir: warning: skipped: {', '.join(skipped)}", err=True)
         if flawed:
             click.echo(f"rsdir: warning: used despite cross-record errors: {', '.join(flawed)}", err=True)
-    return Directory.from_records(result.valid, left_out=_left_out_institutions(result))
+    # What the model works out from the whole directory is kept in the cache with the records it
+    # came from, and used again only for exactly those records.
+    known = cache.known_facts(records_dir, result.directory_key) if cache and result.directory_key else None
+    directory = Directory.from_records(result.valid, left_out=_left_out_institutions(result), known=known)
+    if cache and result.directory_key and known is None:
+        cache.keep_known_facts(records_dir, result.directory_key, directory.known_facts())
+    return directory
 
 
 def _left_out_institutions(result: Validation) -> set[str]:

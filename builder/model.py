@@ -255,47 +255,138 @@ def _agency_ids(institution: Institution) -> Iterable[str]:
             yield agency_key("alma", str(code))
 
 
+class _PerInstitution(dict):
+    """A value per institution, worked out the first time it is asked for: a question about one
+    library needs the partner sets of a few dozen, not of all 10,000."""
+
+    def __init__(self, institutions: Mapping[str, "Institution"], work_out):
+        super().__init__()
+        self._institutions = institutions
+        self._work_out = work_out
+
+    def __missing__(self, key: str):
+        if key not in self._institutions:
+            raise KeyError(key)
+        value = self[key] = self._work_out(key)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._institutions
+
+    def get(self, key: str, default=None):
+        return self[key] if key in self._institutions else default
+
+
+class _RecordOnDemand(Mapping):
+    """A record as written, decoded from the cache only when something in it is read."""
+
+    __slots__ = ("_document",)
+
+    def __init__(self, document):
+        self._document = document
+
+    def __getitem__(self, key: str):
+        return self._document.data[key]
+
+    def get(self, key: str, default=None):
+        return self._document.data.get(key, default)
+
+    def __iter__(self):
+        return iter(self._document.data)
+
+    def __len__(self) -> int:
+        return len(self._document.data)
+
+
+def _rows_and_records(rows: list, records: list[RecordFile]) -> Iterable[tuple[list, RecordFile]]:
+    """Each row of known facts (whose last field is the file) with the record of that file."""
+    by_file = {record.document.file: record for record in records}
+    for *fields, file in rows:
+        yield fields, by_file[file]
+
+
 class Directory:
-    """Institutions and pods by id, confirmed pod membership and expanded partner sets."""
+    """Institutions and pods by id, confirmed pod membership and expanded partner sets.
+
+    Partner sets are worked out when asked for. What only the whole directory tells (confirmed pod
+    members, who lists whom, the agency ids) is worked out once, or taken from `known`: the same
+    facts kept from an earlier run on exactly these records (`Directory.known_facts`), which spares
+    decoding every record to answer one question.
+    """
 
     def __init__(self, institutions: Iterable[Institution], pods: Iterable[Pod], *,
-                 left_out: Iterable[str] = ()):
+                 left_out: Iterable[str] = (), known: Mapping | None = None):
         self.institutions: dict[str, Institution] = {i.id: i for i in sorted(institutions, key=lambda i: i.id)}
         self.pods: dict[str, Pod] = {p.id: p for p in sorted(pods, key=lambda p: p.id)}
-        self.pod_members: dict[str, frozenset[str]] = {
-            pod.id: frozenset(m for m in pod.listed_members
-                              if m in self.institutions and pod.id in self.institutions[m].listed_pods)
-            for pod in self.pods.values()
-        }
+        if known is not None:
+            self.pod_members: dict[str, frozenset[str]] = {
+                pod: frozenset(members) for pod, members in known["pod_members"].items()}
+        else:
+            self.pod_members = {
+                pod.id: frozenset(m for m in pod.listed_members
+                                  if m in self.institutions and pod.id in self.institutions[m].listed_pods)
+                for pod in self.pods.values()
+            }
         pods_of: dict[str, set[str]] = {i: set() for i in self.institutions}
         for pod_id, members in self.pod_members.items():
             for member in members:
                 pods_of[member].add(pod_id)
         self.confirmed_pods: dict[str, frozenset[str]] = {i: frozenset(p) for i, p in pods_of.items()}
-        self.partners: dict[str, frozenset[str]] = {
-            i.id: self._expand(i) for i in self.institutions.values()
-        }
-        self._listed_by: dict[str, set[str]] = {i: set() for i in self.institutions}
-        for owner, partners in self.partners.items():
-            for partner in partners:
-                self._listed_by[partner].add(owner)
-        # Worked out once: the partnership graph asks for every institution's mutual partners.
-        self._mutual: dict[str, frozenset[str]] = {
-            owner: frozenset(p for p in partners if owner in self.partners[p])
-            for owner, partners in self.partners.items()
-        }
+        self.partners: Mapping[str, frozenset[str]] = _PerInstitution(
+            self.institutions, lambda i: self._expand(self.institutions[i]))
+        # Worked out once per library: the partnership graph asks for every one's mutual partners.
+        self._mutual: Mapping[str, frozenset[str]] = _PerInstitution(
+            self.institutions, lambda owner: frozenset(p for p in self.partners[owner] if owner in self.partners[p]))
+        self._known = known
         # Ids (and file names) of institution records that failed validation and are not in the
         # model: a request naming one is told why, rather than that no such library exists.
         self.left_out: frozenset[str] = frozenset(left_out) - self.institutions.keys()
-        self._agency_index: dict[str, set[str]] = {}
+
+    @cached_property
+    def _listed_by(self) -> Mapping[str, frozenset[str]]:
+        """Who lists each institution as a partner (directly or through a pod entry)."""
+        if self._known is not None:
+            # Kept as positions in the sorted ids, a third of the size of the ids themselves.
+            ids, known = list(self.institutions), self._known["listed_by"]
+            return _PerInstitution(self.institutions, lambda i: frozenset(ids[owner] for owner in known[i]))
+        listed_by: dict[str, set[str]] = {i: set() for i in self.institutions}
+        for owner in self.institutions:
+            for partner in self.partners[owner]:
+                listed_by[partner].add(owner)
+        return {i: frozenset(owners) for i, owners in listed_by.items()}
+
+    @cached_property
+    def _agency_index(self) -> dict[str, list[str]]:
+        if self._known is not None:
+            return self._known["agency_ids"]
+        index: dict[str, set[str]] = {}
         for institution in self.institutions.values():
             for key in _agency_ids(institution):
-                self._agency_index.setdefault(key, set()).add(institution.id)
+                index.setdefault(key, set()).add(institution.id)
+        return {key: sorted(ids) for key, ids in index.items()}
+
+    def known_facts(self) -> dict:
+        """What only the whole directory tells, as JSON data: `known` for a later `Directory` of
+        exactly the same records."""
+        positions = {institution_id: position for position, institution_id in enumerate(self.institutions)}
+        return {"institutions": [[i.id, i.name, i.status, i.country, i.file] for i in self.institutions.values()],
+                "pods": [[p.id, p.name, p.file] for p in self.pods.values()],
+                "pod_members": {pod: sorted(members) for pod, members in self.pod_members.items()},
+                "listed_by": {i: sorted(positions[owner] for owner in self._listed_by[i]) for i in self.institutions},
+                "agency_ids": self._agency_index}
 
     @classmethod
-    def from_records(cls, records: Iterable[RecordFile], *, left_out: Iterable[str] = ()) -> "Directory":
-        """The model of the valid `records`; `left_out` names institutions whose records failed."""
+    def from_records(cls, records: Iterable[RecordFile], *, left_out: Iterable[str] = (),
+                     known: Mapping | None = None) -> "Directory":
+        """The model of the valid `records`; `left_out` names institutions whose records failed.
+        With `known` (see `known_facts`), a record is decoded only when something about it is asked."""
         records = list(records)
+        if known is not None:
+            institutions = [Institution(*fields, record=_RecordOnDemand(record.document), file=record.document.file)
+                            for fields, record in _rows_and_records(known["institutions"], records)]
+            pods = [Pod(*fields, record=_RecordOnDemand(record.document), file=record.document.file)
+                    for fields, record in _rows_and_records(known["pods"], records)]
+            return cls(institutions, pods, left_out=left_out, known=known)
         institutions = [Institution(r.data["id"], r.data["name"], r.data["status"], r.data["country"],
                                     r.data, r.document.file) for r in records if r.kind == INSTITUTION]
         pods = [Pod(r.data["id"], r.data["name"], r.data, r.document.file) for r in records if r.kind == POD]

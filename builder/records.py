@@ -103,32 +103,38 @@ def record_files(root: Path) -> tuple[list[tuple[str, Path, str | None]], list[P
     that is not where a record belongs."""
     found: list[tuple[str, Path, str | None]] = []
     problems: list[Problem] = []
-    institutions = root / "institutions"
-    pods = root / "pods"
+    # Paths are compared as the strings the folder listing gives (which is what Path compares,
+    # part by part), and a Path is made only for a record: at 10,000 records, Path arithmetic on
+    # every entry was most of the time of an answer from the cache.
+    institutions = os.path.join(str(root), "institutions")
+    pods = os.path.join(str(root), "pods")
     # A symbolic link to a folder is reported once, so that files behind it are neither read nor
     # ignored without a word. Entries are told apart by what the folder listing says of them,
     # without asking the file system again for each one.
     if not root.is_dir():
         return found, problems
-    for path, entry in sorted((Path(entry.path), entry) for entry in _entries(root, problems)):
+    for entry in sorted(_entries(root, problems), key=lambda entry: entry.path.split(os.sep)):
         link = entry.is_symlink()
         if link and entry.is_dir():
-            problems.append(Problem(display_path(path), 1, 1, "error", "$", "file-is-link",
+            problems.append(Problem(display_path(Path(entry.path)), 1, 1, "error", "$", "file-is-link",
                                     "folders under records/ must be ordinary folders, not symbolic "
                                     "links; replace the link with the folder itself"))
             continue
-        if path.suffix not in (".yaml", ".yml") or not (link or entry.is_file()):
+        suffix = os.path.splitext(entry.name)[1]
+        if suffix not in (".yaml", ".yml") or not (link or entry.is_file()):
             continue
+        path = Path(entry.path)
+        folder = os.path.dirname(entry.path)
         if link:
             # A link could make the checks (and their messages) read a file outside records/.
             problems.append(Problem(display_path(path), 1, 1, "error", "$", "file-is-link",
                                     "record files must be ordinary files, not symbolic links; "
                                     "replace the link with the file itself"))
-        elif path.suffix == ".yml":
+        elif suffix == ".yml":
             problems.append(_misplaced(path, "record files end in `.yaml`; rename this file"))
-        elif path.parent.parent == institutions:
-            found.append((INSTITUTION, path, path.parent.name))
-        elif path.parent == pods:
+        elif os.path.dirname(folder) == institutions:
+            found.append((INSTITUTION, path, os.path.basename(folder)))
+        elif folder == pods:
             found.append((POD, path, None))
         else:
             problems.append(_misplaced(
@@ -144,7 +150,11 @@ def display_names(root: Path, paths: list[Path]) -> list[str]:
     if base.startswith(".."):   # the working folder may lie inside `root`: ask for each file
         return [display_path(path) for path in paths]
     prefix = "" if base == "." else base + "/"
-    return [prefix + path.relative_to(root).as_posix() for path in paths]
+    # The paths were made by joining names to `root`, so each is `root` and a separator, then the
+    # part to show; anything else is asked of pathlib.
+    inside = "" if str(root) == "." else str(root) + os.sep
+    return [prefix + (text[len(inside):] if (text := str(path)).startswith(inside)
+                      else path.relative_to(root).as_posix()).replace(os.sep, "/") for path in paths]
 
 
 @contextmanager

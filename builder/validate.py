@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from dataclasses import astuple, dataclass
+from dataclasses import astuple, dataclass, replace
 from typing import Iterable
 from pathlib import Path
 
@@ -22,6 +22,9 @@ class Validation:
     loaded: LoadedRecords
     valid: tuple[RecordFile, ...]      # records that passed their schema check
     problems: tuple[Problem, ...]      # sorted by file and position
+    # With the cache: the key of exactly these files (and day), under which whole-directory results
+    # of them are kept.
+    directory_key: str | None = None
 
     @property
     def errors(self) -> list[Problem]:
@@ -132,11 +135,11 @@ def _validate_cached(root: Path, today: dt.date, cache: Cache) -> Validation:
         stored = snapshot.directory
         valid = set(stored["valid"])
         return Validation(loaded, tuple(r for r in records if r.document.file in valid),
-                          tuple(Problem(*row) for row in stored["problems"]))
+                          tuple(Problem(*row) for row in stored["problems"]), key)
     result = _validate_loaded(loaded, today, verdicts)
     cache.write(root, {"key": key, "problems": [list(astuple(p)) for p in result.problems],
                        "valid": [r.document.file for r in result.valid]}, entries)
-    return result
+    return replace(result, directory_key=key)
 
 
 def _fresh_entry(kind: str, path: Path, folder: str | None, name: str, raw: bytes) -> dict:

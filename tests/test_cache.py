@@ -50,8 +50,9 @@ def run(*args) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
-def cache_files(home: Path) -> list[Path]:
-    return sorted((home / "rsdir").glob("*.jsonl")) if (home / "rsdir").is_dir() else []
+def cache_files(home: Path, kind: str = "records") -> list[Path]:
+    """The cache's files of records (`records`) or of the facts the model worked out (`model`)."""
+    return sorted((home / "rsdir").glob(f"{kind}-*.jsonl")) if (home / "rsdir").is_dir() else []
 
 
 @pytest.mark.parametrize("command", COMMANDS.values(), ids=COMMANDS.keys())
@@ -60,6 +61,8 @@ def test_answers_are_byte_identical_with_and_without_the_cache(command, records,
     assert cache_files(cache_home) == []          # --no-cache neither reads nor writes it
     first = run(*command)                         # fills the cache
     assert len(cache_files(cache_home)) == 1
+    # Commands that answer from the model keep what it worked out from the whole directory.
+    assert len(cache_files(cache_home, "model")) == (command[0] != "validate")
     warm = run(*command)                          # answers from it
     assert first == uncached
     assert warm == uncached
@@ -175,3 +178,50 @@ def test_the_cache_holds_data_only(records, cache_home):
         key, _, entry = line.partition(b" ")
         assert key.decode().split(":")[0] in ("institution", "pod")
         json.loads(entry)
+    (model_file,) = cache_files(cache_home, "model")
+    header, facts = model_file.read_bytes().split(b"\n")
+    assert json.loads(header)["format"] == "rsdir-cache" and json.loads(header)["directory"]
+    assert sorted(json.loads(facts)) == ["agency_ids", "institutions", "listed_by", "pod_members", "pods"]
+
+
+def _forged_facts(path: Path) -> None:
+    """The model's facts with a forged library (au-wattle) listing de-nordbib as a partner, the
+    checksum made to fit: only the key of the records can tell it apart."""
+    first, _, body = path.read_bytes().partition(b"\n")
+    header, facts = json.loads(first), json.loads(body)
+    ids = [row[0] for row in facts["institutions"]]    # listed_by holds positions in this list
+    facts["listed_by"]["de-nordbib"] = sorted(facts["listed_by"]["de-nordbib"] + [ids.index("au-wattle")])
+    body = json.dumps(facts).encode()
+    header["sha256"] = hashlib.sha256(body).hexdigest()
+    path.write_bytes(json.dumps(header).encode() + b"\n" + body)
+
+
+def test_the_model_facts_are_used_only_for_exactly_the_records_they_came_from(records, cache_home):
+    command = ("partners", "de-nordbib", "--format", "json", *ON)
+    expected = run(*command, "--no-cache")
+    assert "au-wattle" not in json.loads(expected[1])["waiting_on_us"]
+    run(*command)
+    (model_file,) = cache_files(cache_home, "model")
+    _forged_facts(model_file)
+    assert "au-wattle" in json.loads(run(*command)[1])["waiting_on_us"]     # believed when it fits
+    target = records / "institutions" / "fr" / "fr-valbrune.yaml"
+    target.write_text(target.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert run(*command) == run(*command, "--no-cache")                   # not after a file changed
+    assert "au-wattle" not in json.loads(run(*command)[1])["waiting_on_us"]
+
+
+@pytest.mark.parametrize("damage", ["truncated", "flipped byte", "another directory", "not JSON"])
+def test_damaged_model_facts_are_ignored_and_rewritten(damage, records, cache_home):
+    command = ("route", REQUEST, "--all", "--format", "json", *ON)
+    expected = run(*command, "--no-cache")
+    run(*command)
+    (model_file,) = cache_files(cache_home, "model")
+    content = model_file.read_bytes()
+    first, _, body = content.partition(b"\n")
+    damaged = {"truncated": content[: len(content) // 2],
+               "flipped byte": content[:-10] + bytes([content[-10] ^ 1]) + content[-9:],
+               "another directory": json.dumps({**json.loads(first), "directory": "0" * 64}).encode() + b"\n" + body,
+               "not JSON": b"\x00\xff garbage"}[damage]
+    model_file.write_bytes(damaged)
+    assert run(*command) == expected
+    assert model_file.read_bytes() == content       # rewritten as it should be
