@@ -7,6 +7,7 @@ import gc
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -14,6 +15,7 @@ import click
 
 from . import report
 from .messages import say
+from .progress import Progress, reporting_to, shown
 from .records import display_path
 from .scaffold import CHANNEL_METHODS, Profile, render_profile, scaffold_problems
 from .validate import Validation, passes, validate_directory
@@ -53,6 +55,21 @@ def cache_option(function):
     return click.option("--no-cache", is_flag=True, expose_value=False, callback=remember,
                         help="Read and check every record afresh, without the cache in "
                              "$XDG_CACHE_HOME/rsdir (answers are the same either way).")(function)
+
+
+def quiet_option(function):
+    """`--quiet` for a command that shows its progress on a terminal; kept in the click context,
+    where `command_progress` finds it."""
+    def remember(ctx, param, value):
+        ctx.meta["rsdir.quiet"] = value
+    return click.option("--quiet", "-q", is_flag=True, expose_value=False, callback=remember,
+                        help="Show no progress bars on the terminal (results and problems are "
+                             "printed as ever).")(function)
+
+
+def command_progress() -> Progress:
+    """Progress bars on stderr when it is a terminal, unless in CI or the command has `--quiet`."""
+    return shown(quiet=bool(click.get_current_context().meta.get("rsdir.quiet")))
 
 
 def directory_cache() -> "Cache | None":  # noqa: F821
@@ -128,7 +145,7 @@ def cycle_collector_off_for_this_command() -> None:
 def validated(records_dir: Path, on_date: dt.date | None = None, cache: "Cache | None" = None) -> Validation:  # noqa: F821
     require_records_dir(records_dir)
     cycle_collector_off_for_this_command()
-    return validate_directory(records_dir, today(on_date), cache=cache)
+    return validate_directory(records_dir, today(on_date), cache=cache, progress=command_progress())
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -141,6 +158,7 @@ def main() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @records_option
 @cache_option
+@quiet_option
 @format_option("text", "json", "github")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 @on_option
@@ -377,6 +395,7 @@ def _print_json(document: dict, *, item_per_line: bool = False) -> None:
 @click.option("--all", "whole_graph", is_flag=True, help="Print the partnerships of every institution.")
 @records_option
 @cache_option
+@quiet_option
 @format_option("text", "json")
 @on_option
 def partners(institution: str | None, other: str | None, whole_graph: bool, records_dir: Path,
@@ -416,6 +435,7 @@ def partners(institution: str | None, other: str | None, whole_graph: bool, reco
 @click.argument("request_files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
 @records_option
 @cache_option
+@quiet_option
 @format_option("text", "json")
 @on_option
 @click.option("--iso18626", "iso18626_dir", metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
@@ -513,6 +533,7 @@ def write_iso18626_messages(decisions: list, folder: Path) -> None:
 @click.option("--all", "with_refused", is_flag=True, help="Also list the lenders that would refuse, and why.")
 @records_option
 @cache_option
+@quiet_option
 @format_option("text", "json")
 @on_option
 def route(request_file: Path, with_refused: bool, records_dir: Path, output_format: str,
@@ -564,6 +585,7 @@ def run_site_step(records_dir: Path, step, not_done: Callable[[bool], str]):
 @main.command(short_help="Validate the records, then build the site and the feed.")
 @records_option
 @cache_option
+@quiet_option
 @click.option("--out", default="site", show_default=True, type=click.Path(path_type=Path),
               help="Folder to build the site into; replaced only when the whole build succeeds.")
 @click.option("--config", "config_file", default="mkdocs.yml", show_default=True,
@@ -572,6 +594,7 @@ def run_site_step(records_dir: Path, step, not_done: Callable[[bool], str]):
 def build(records_dir: Path, out: Path, config_file: Path, languages: str | None) -> None:
     """Validate the records, then build the static site and the feed into --out."""
     from .site.build import build_site
+    from .site.weight import site_weight
 
     existed = out.exists()
 
@@ -581,14 +604,34 @@ def build(records_dir: Path, out: Path, config_file: Path, languages: str | None
         left = "is unchanged" if existed else "was not created"
         return f"not built: {fix}; {display_path(out)} {left}"
 
-    built = run_site_step(records_dir, lambda: build_site(config_file, records_dir, out, use_cache=directory_cache() is not None,
-                                                          languages=languages), not_done)
-    click.echo(f"Built the site into {display_path(built)}.")
+    started = time.monotonic()
+    with reporting_to(command_progress()):
+        built = run_site_step(records_dir, lambda: build_site(config_file, records_dir, out,
+                                                              use_cache=directory_cache() is not None,
+                                                              languages=languages), not_done)
+    click.echo(build_summary(display_path(built), site_weight(built), time.monotonic() - started))
+
+
+def build_summary(folder: str, weight: "SiteWeight", seconds: float) -> str:  # noqa: F821
+    """The line `build` ends with: what it made and how long it took."""
+    from .site.weight import megabytes
+
+    return (f"Built the site into {folder}: {weight.pages:,} pages, {weight.feed_files:,} feed files, "
+            f"{megabytes(weight.bytes)} in {weight.files:,} files, in {duration(seconds)}.")
+
+
+def duration(seconds: float) -> str:
+    """"4.2 s", or "3 min 43 s" from a minute on."""
+    if seconds < 60:
+        return f"{seconds:.1f} s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes} min {rest} s"
 
 
 @main.command(short_help="Build the site and preview it on 127.0.0.1.")
 @records_option
 @cache_option
+@quiet_option
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535),
               help="Port on 127.0.0.1 to serve the preview on.")
 @click.option("--config", "config_file", default="mkdocs.yml", show_default=True,
@@ -599,6 +642,8 @@ def serve(records_dir: Path, port: int, config_file: Path, languages: str | None
     from .site.build import serve_site
 
     # The preview builds into a temporary folder: its failures are the records' or the pages'.
-    run_site_step(records_dir, lambda: serve_site(config_file, records_dir, port, use_cache=directory_cache() is not None,
-                                                  languages=languages),
-                  lambda writing: "not served: fix the errors above first")
+    with reporting_to(command_progress()):
+        run_site_step(records_dir, lambda: serve_site(config_file, records_dir, port,
+                                                      use_cache=directory_cache() is not None,
+                                                      languages=languages),
+                      lambda writing: "not served: fix the errors above first")

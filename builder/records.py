@@ -12,6 +12,7 @@ from typing import Iterator
 from .loader import DEFAULT_PARSER, MAX_BYTES, Document, YamlProblem, load
 from .messages import say
 from .problems import Problem
+from .progress import SILENT, Progress
 
 INSTITUTION = "institution"
 POD = "pod"
@@ -171,23 +172,29 @@ def cycle_collector_paused():
             gc.enable()
 
 
-def load_records(root: Path, *, parser=DEFAULT_PARSER) -> LoadedRecords:
+# What the progress bar says while the records are read (and, from the cache, looked up).
+READING = "Reading records"
+
+
+def load_records(root: Path, *, parser=DEFAULT_PARSER, progress: Progress = SILENT) -> LoadedRecords:
     """Load every record under `root`, keeping going past files that cannot be read."""
     with cycle_collector_paused():
-        return _load_records(root, parser)
+        return _load_records(root, parser, progress)
 
 
-def _load_records(root: Path, parser) -> LoadedRecords:
+def _load_records(root: Path, parser, progress: Progress) -> LoadedRecords:
     candidates, problems = record_files(root)
     records: list[RecordFile] = []
     unreadable: list[tuple[str, str]] = []
     names = display_names(root, [path for _, path, _ in candidates])
-    for (kind, path, folder), name in zip(candidates, names):
-        try:
-            document = read_document(path, parser=parser, name=name)
-        except YamlProblem as err:
-            problems.append(err.problem)
-            unreadable.append((kind, path.stem))
-            continue
-        records.append(RecordFile(kind, path, path.stem, folder, document))
+    with progress.start(READING, len(candidates)) as stage:
+        for (kind, path, folder), name in zip(candidates, names):
+            stage.advance()
+            try:
+                document = read_document(path, parser=parser, name=name)
+            except YamlProblem as err:
+                problems.append(err.problem)
+                unreadable.append((kind, path.stem))
+                continue
+            records.append(RecordFile(kind, path, path.stem, folder, document))
     return LoadedRecords(root, tuple(records), tuple(problems), tuple(unreadable))

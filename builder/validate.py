@@ -13,7 +13,8 @@ from . import crosschecks, schemas
 from .cache import Cache, CachedDocument, content_key, problem_from_row, problem_row, unreadable_entry
 from .loader import DEFAULT_PARSER, YamlProblem, load
 from .problems import Problem
-from .records import (LoadedRecords, RecordFile, cycle_collector_paused, display_names, load_records,
+from .progress import SILENT, Progress
+from .records import (READING, LoadedRecords, RecordFile, cycle_collector_paused, display_names, load_records,
                       read_limited, record_files, unreadable_file)
 
 
@@ -50,24 +51,32 @@ def file_verdict(record: RecordFile) -> FileVerdict:
 
 
 def validate_loaded(loaded: LoadedRecords, today: dt.date,
-                    verdicts: dict[str, FileVerdict] | None = None) -> Validation:
+                    verdicts: dict[str, FileVerdict] | None = None, progress: Progress = SILENT) -> Validation:
     """`verdicts` (by file name) are the schema checks already known, from the cache."""
     # With every record in memory, each run of the cycle collector would scan all of them.
     with cycle_collector_paused():
-        return _validate_loaded(loaded, today, verdicts or {})
+        return _validate_loaded(loaded, today, verdicts or {}, progress)
 
 
-def _validate_loaded(loaded: LoadedRecords, today: dt.date, verdicts: dict[str, FileVerdict]) -> Validation:
+def _validate_loaded(loaded: LoadedRecords, today: dt.date, verdicts: dict[str, FileVerdict],
+                     progress: Progress = SILENT) -> Validation:
     problems: list[Problem] = list(loaded.problems)
     valid: list[RecordFile] = []
     invalid_parts: dict[str, tuple[tuple, ...]] = {}
-    for record in loaded.records:
-        found, parts = verdicts.get(record.document.file) or file_verdict(record)
-        problems.extend(found)
-        if found:
-            invalid_parts[record.document.file] = parts
-        else:
-            valid.append(record)
+    unchecked = len(loaded.records) - len(verdicts)
+    # Records whose checks come from the cache need no bar of their own.
+    checking = progress if unchecked else SILENT
+    with checking.start("Checking records", unchecked) as stage:
+        for record in loaded.records:
+            known = verdicts.get(record.document.file)
+            if known is None:
+                stage.advance()
+            found, parts = known or file_verdict(record)
+            problems.extend(found)
+            if found:
+                invalid_parts[record.document.file] = parts
+            else:
+                valid.append(record)
     checked = crosschecks.Checked(loaded.records, invalid_parts, today, loaded.unreadable)
     problems.extend(crosschecks.run_all(checked))
     ordered = sorted(set(problems), key=lambda p: (p.file, p.line, p.column, p.code, p.path, p.message))
@@ -83,16 +92,17 @@ def problems_joining(existing: LoadedRecords, record: RecordFile, today: dt.date
 
 
 def validate_directory(root: Path, today: dt.date, *, parser=DEFAULT_PARSER,
-                       cache: Cache | None = None) -> Validation:
+                       cache: Cache | None = None, progress: Progress = SILENT) -> Validation:
     """Every problem of the directory under `root`; with `cache` (and libyaml, the parser it keeps
-    results of), what is known from an earlier run is taken from it and the rest added to it."""
+    results of), what is known from an earlier run is taken from it and the rest added to it.
+    `progress` is told how many records are read and checked."""
     if cache is None or parser is not DEFAULT_PARSER:
-        return validate_loaded(load_records(root, parser=parser), today)
+        return validate_loaded(load_records(root, parser=parser, progress=progress), today, progress=progress)
     with cycle_collector_paused():
-        return _validate_cached(root, today, cache)
+        return _validate_cached(root, today, cache, progress)
 
 
-def _validate_cached(root: Path, today: dt.date, cache: Cache) -> Validation:
+def _validate_cached(root: Path, today: dt.date, cache: Cache, progress: Progress) -> Validation:
     candidates, listing = record_files(root)
     names = display_names(root, [path for _, path, _ in candidates])
     snapshot = cache.read(root)
@@ -111,25 +121,27 @@ def _validate_cached(root: Path, today: dt.date, cache: Cache) -> Validation:
     problems: list[Problem] = list(listing)
     unreadable: list[tuple[str, str]] = []
     verdicts: dict[str, FileVerdict] = {}
-    for kind, path, folder, name, content, raw in files:
-        if content is None:
-            problems.append(raw)
-            unreadable.append((kind, path.stem))
-            continue
-        entry = snapshot.entry(content)
-        if entry is None:
-            entry = _fresh_entry(kind, path, folder, name, raw)
-        entries[content] = entry
-        document = CachedDocument(name, entry)
-        if unreadable_entry(entry):
-            problems.append(problem_from_row(name, document._decoded["unreadable"]))
-            unreadable.append((kind, path.stem))
-            continue
-        records.append(RecordFile(kind, path, path.stem, folder, document))
-        if not unchanged:    # with the directory unchanged, its problems are known already
-            decoded = document._decoded
-            verdicts[name] = (tuple(problem_from_row(name, row) for row in decoded["schema"]),
-                              tuple(tuple(part) for part in decoded["invalid"]))
+    with progress.start(READING, len(files)) as stage:
+        for kind, path, folder, name, content, raw in files:
+            stage.advance()
+            if content is None:
+                problems.append(raw)
+                unreadable.append((kind, path.stem))
+                continue
+            entry = snapshot.entry(content)
+            if entry is None:
+                entry = _fresh_entry(kind, path, folder, name, raw)
+            entries[content] = entry
+            document = CachedDocument(name, entry)
+            if unreadable_entry(entry):
+                problems.append(problem_from_row(name, document._decoded["unreadable"]))
+                unreadable.append((kind, path.stem))
+                continue
+            records.append(RecordFile(kind, path, path.stem, folder, document))
+            if not unchanged:    # with the directory unchanged, its problems are known already
+                decoded = document._decoded
+                verdicts[name] = (tuple(problem_from_row(name, row) for row in decoded["schema"]),
+                                  tuple(tuple(part) for part in decoded["invalid"]))
     loaded = LoadedRecords(root, tuple(records), tuple(problems), tuple(unreadable))
     if unchanged:
         stored = snapshot.directory

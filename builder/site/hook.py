@@ -36,6 +36,7 @@ from builder.site import directory_index, editor_rules, engine, icons, languages
 from builder.site.languages import Language
 from builder.site.shell import STAND_IN, render_shell, shell_from
 from builder.history import History, HistoryError, read_history
+from builder import progress
 from builder.model import Directory
 from builder.cache import Cache, cache_folder
 from builder.validate import validate_directory
@@ -101,7 +102,7 @@ def build_directory(folder: Path, today: dt.date) -> Directory:
     if not folder.is_dir():
         raise PluginError(f"records folder `{folder}` does not exist")
     cache = None if os.environ.get("RSDIR_NO_CACHE") == "1" else Cache(cache_folder(), log.warning)
-    validation = validate_directory(folder, today, cache=cache)
+    validation = validate_directory(folder, today, cache=cache, progress=progress.current())
     if validation.errors:
         lines = "\n".join(problem.as_text() for problem in validation.errors)
         raise PluginError(f"the records have {len(validation.errors)} error(s); fix them and build "
@@ -174,7 +175,8 @@ def _prepare(files: Files, config: MkDocsConfig) -> None:
     # mkdocs dates the sitemap and the gzip header of sitemap.xml.gz with SOURCE_DATE_EPOCH;
     # pinning it to the history's date is what makes two builds of one commit byte-identical.
     os.environ["SOURCE_DATE_EPOCH"] = str(int(history.generated_at.timestamp()))
-    generated = pages.build_pages(directory, load_schemas(project_root(config)), today=build_day, world=_state.world)
+    generated = pages.build_pages(directory, load_schemas(project_root(config)), today=build_day, world=_state.world,
+                                  progress=progress.current())
     newest = history.changes[0].date if history.changes else history.generated_at
     _state.directory = directory
     _state.history = history
@@ -336,10 +338,12 @@ def on_post_build(config: MkDocsConfig) -> None:
         (site_dir / "404.html").unlink(missing_ok=True)
         return
     produced = extra_files(_state.directory, _state.history, config.site_url or "")
-    for relative, content in sorted(produced.items()):
-        target = output_path(site_dir, relative)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
+    with progress.current().start("Writing feed files", len(produced)) as stage:
+        for relative, content in sorted(produced.items()):
+            target = output_path(site_dir, relative)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+            stage.advance()
     _state.root_only = _state.root_only | frozenset(produced)
     for language in _state.languages[1:]:
         _build_language(config, language)
@@ -357,13 +361,16 @@ def _write_record_pages(config: MkDocsConfig, site_dir: Path) -> None:
     html = render_shell(config, _state.env, _state.nav, _state.files, on_context=named)
     shell = shell_from(_rebased(html, STAND_IN + "/", config))
     entries = []
-    for path, page in _state.records.items():
-        url = pages.page_url(path)
-        target = output_path(site_dir, f"{url}index.html")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(shell.page(url, page.title, _rebased(page.body, url, config)), encoding="utf-8")
-        if page.search is not None:
-            entries.append({"location": url, "title": str(escape(page.title)), "text": page.search})
+    label = f"Writing pages ({language_of(config).name})"
+    with progress.current().start(label, len(_state.records)) as stage:
+        for path, page in _state.records.items():
+            url = pages.page_url(path)
+            target = output_path(site_dir, f"{url}index.html")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(shell.page(url, page.title, _rebased(page.body, url, config)), encoding="utf-8")
+            if page.search is not None:
+                entries.append({"location": url, "title": str(escape(page.title)), "text": page.search})
+            stage.advance()
     index_file = site_dir / "search" / "search_index.json"
     if entries and index_file.is_file():
         # The theme's search plugin wrote the index of the pages mkdocs built (its on_post_build

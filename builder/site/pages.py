@@ -28,6 +28,7 @@ from markupsafe import Markup
 from ..money import format_money
 from ..schemas import schema
 from ..wording import country_name, countries_in_words, join_words, requests_in_words
+from ..progress import SILENT, Progress
 from ..model import CHANNEL_FAMILY, FAMILY_NAMES, Directory, Institution, Pod
 from . import maps
 from .maps import WorldMap
@@ -444,15 +445,19 @@ def reference_page(schemas: Mapping[str, Mapping]) -> GeneratedPage:
 
 
 def build_pages(directory: Directory, schemas: Mapping[str, Mapping] | None = None,
-                today: dt.date | None = None, world: WorldMap | None = None) -> dict[str, GeneratedPage]:
+                today: dt.date | None = None, world: WorldMap | None = None,
+                progress: Progress = SILENT) -> dict[str, GeneratedPage]:
     """Every generated page of the site, keyed by its path under the docs folder, in sorted order.
     `today` is the build's date (from the records' history, so a rebuild stays identical); with
-    `world`, the pages have maps."""
+    `world`, the pages have maps. `progress` is told of each institution's and pod's page."""
     pages: dict[str, GeneratedPage] = {}
-    for institution in directory.institutions.values():
-        pages[institution_path(institution.id)] = institution_page(directory, institution, today, world)
-    for pod in directory.pods.values():
-        pages[pod_path(pod.id)] = pod_page(directory, pod)
+    with progress.start("Making pages", len(directory.institutions) + len(directory.pods)) as stage:
+        for institution in directory.institutions.values():
+            pages[institution_path(institution.id)] = institution_page(directory, institution, today, world)
+            stage.advance()
+        for pod in directory.pods.values():
+            pages[pod_path(pod.id)] = pod_page(directory, pod)
+            stage.advance()
     pages[PODS_PATH] = pods_page(directory)
     by_country = _by_country(directory)
     for code, members in by_country.items():

@@ -55,16 +55,23 @@ def _text_without_indentation(html: str) -> str:
 class SiteWeight:
     files: int
     bytes: int
+    pages: int = 0        # HTML files, in every language
+    feed_files: int = 0   # files under feed/
 
 
 def site_weight(folder: Path) -> SiteWeight:
-    """How many files the built site has and how many bytes they hold."""
-    files = size = 0
+    """How many files the built site has, how many bytes they hold, and how many of them are
+    pages and feed files."""
+    files = size = pages = feed_files = 0
+    feed = os.path.join(folder, "feed")
     for parent, _, names in os.walk(folder):
+        in_feed = parent == feed or parent.startswith(feed + os.sep)
         for name in names:
             files += 1
             size += os.lstat(os.path.join(parent, name)).st_size
-    return SiteWeight(files, size)
+            pages += name.endswith(".html")
+            feed_files += in_feed
+    return SiteWeight(files, size, pages, feed_files)
 
 
 def megabytes(size: int) -> str:
