@@ -60,7 +60,15 @@ def join_list(words: Sequence[str], last: str, lang: str) -> str:
 
 
 def _pattern(pattern: str, first: str, second: str) -> str:
-    return re.sub(r"\{([01])\}", lambda found: first if found.group(1) == "0" else second, pattern)
+    values = {"{0}": first, "{1}": second}
+    return "".join(values.get(part, part) for part in _pattern_parts(pattern))
+
+
+@cache
+def _pattern_parts(pattern: str) -> tuple[str, ...]:
+    """A list pattern ("{0}, {1}") split around its placeholders, once: the partnership graph
+    joins lists of countries for thousands of refusals."""
+    return tuple(re.split(r"(\{[01]\})", pattern))
 
 
 def format_money(amount: float | int, currency: str | None, lang: str = SOURCE_LANGUAGE) -> str:

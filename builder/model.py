@@ -335,8 +335,7 @@ class Directory:
         self.partners: Mapping[str, frozenset[str]] = _PerInstitution(
             self.institutions, lambda i: self._expand(self.institutions[i]))
         # Worked out once per library: the partnership graph asks for every one's mutual partners.
-        self._mutual: Mapping[str, frozenset[str]] = _PerInstitution(
-            self.institutions, lambda owner: frozenset(p for p in self.partners[owner] if owner in self.partners[p]))
+        self._mutual: Mapping[str, frozenset[str]] = _PerInstitution(self.institutions, self._work_out_mutual)
         self._known = known
         # Ids (and file names) of institution records that failed validation and are not in the
         # model: a request naming one is told why, rather than that no such library exists.
@@ -402,6 +401,14 @@ class Directory:
                 expanded.add(entry)
         expanded.discard(institution.id)
         return frozenset(expanded)
+
+    def _work_out_mutual(self, owner: str) -> frozenset[str]:
+        partners = self.partners[owner]
+        if self._known is not None or "_listed_by" in self.__dict__:
+            # Who lists whom is known (from the cache, or worked out for the whole directory):
+            # one intersection instead of a look into each partner's set.
+            return partners & self._listed_by[owner]
+        return frozenset(p for p in partners if owner in self.partners[p])
 
     def lists(self, owner: str, other: str) -> bool:
         """Whether `owner` accepts requests from `other` (directly or through a pod entry)."""
