@@ -64,7 +64,9 @@ DOMAINS: dict[str, Domain] = {domain.name: domain for domain in (
                     ("builder/site/templates/**.j2", "jinja2"),
                     ("site_src/overrides/**.html", "jinja2"),
                     ("site_src/assets/**.mjs", "javascript"),
-                    ("site_src/assets/**.js", "javascript")),
+                    ("site_src/assets/**.js", "javascript"),
+                    # The schemas' titles: the profile editor's labels and the field reference's names.
+                    ("schema/institution.schema.json", "builder.catalogs:extract_schema_titles")),
            keywords={**_DEFAULT_KEYWORDS, "t": None, "nt": (1, 2)},
            options={"builder/site/templates/**.j2": {"trim_blocks": "true", "lstrip_blocks": "true", "silent": "false"},
                     "site_src/overrides/**.html": {"silent": "false"}}),
@@ -221,20 +223,29 @@ def extract(domain: Domain):
 def extract_code_words(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
     """Babel extractor for the JSON Schemas: the plain words beside each code
     (`enumDescriptions`), as if written `message(code, words)`, so the code is the context."""
+    for node in _schema_nodes(json.load(fileobj)):
+        if "enum" in node and "enumDescriptions" in node:
+            for code, words in zip(node["enum"], node["enumDescriptions"], strict=True):
+                # A parsed JSON file has no line numbers; the catalogs do not keep them anyway.
+                yield 0, "message", (code, words), []
 
-    def walk(node) -> Iterator[tuple]:
-        if isinstance(node, dict):
-            if "enum" in node and "enumDescriptions" in node:
-                for code, words in zip(node["enum"], node["enumDescriptions"], strict=True):
-                    # A parsed JSON file has no line numbers; the catalogs do not keep them anyway.
-                    yield 0, "message", (code, words), []
-            for value in node.values():
-                yield from walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                yield from walk(value)
 
-    yield from walk(json.load(fileobj))
+def extract_schema_titles(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
+    """Babel extractor for a JSON Schema's `title`s, as if each were written `gettext(title)`."""
+    for node in _schema_nodes(json.load(fileobj)):
+        if isinstance(node.get("title"), str):
+            yield 0, "gettext", node["title"], []
+
+
+def _schema_nodes(node) -> Iterator[dict]:
+    """Every mapping in a parsed JSON Schema, depth first."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _schema_nodes(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _schema_nodes(value)
 
 
 def _new_catalog(domain: str, lang: str | None):

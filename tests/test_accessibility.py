@@ -1,5 +1,5 @@
-"""WCAG 2.2 AA on every page type: axe-core in Chromium finds no violation, at desktop and phone
-widths, on each page as it loads and in the states a reader brings about (the theme's search
+"""WCAG 2.2 AA on every page type in every language: axe-core in Chromium finds no violation, at
+desktop and phone widths, on each page as it loads and in the states a reader brings about (the theme's search
 open with results, a directory search that finds nothing, the check page's answers, the editor
 with a profile and with its error summary).
 
@@ -10,6 +10,8 @@ axe-playwright-python bundles (pinned in pyproject.toml), so nothing is download
 from __future__ import annotations
 
 import pytest
+
+from builder.site.languages import DEFAULT, LANGUAGES, by_code, folder
 
 from browser_support import AXE_TAGS, DESKTOP, PAGE_TYPES, PHONE, axe_check, open_page_type, settled, \
     violations_in_words
@@ -28,10 +30,13 @@ def assert_no_violations(page, where: str, context: str | None = None) -> None:
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 @pytest.mark.parametrize("page_type", PAGE_TYPES)
-def test_page_type_has_no_violation(sample_site, open_page, page_type, viewport):
+@pytest.mark.parametrize("language", [language.code for language in LANGUAGES])
+def test_page_type_has_no_violation_in_every_language(sample_site, open_page, page_type, viewport, language):
     _, base = sample_site
-    page = open_page_type(open_page, base, PAGE_TYPES[page_type], VIEWPORTS[viewport])
-    assert_no_violations(page, f"{page_type} page ({viewport}) {page.url}")
+    language_base = base + folder(by_code(language))
+    page = open_page_type(open_page, language_base, PAGE_TYPES[page_type], VIEWPORTS[viewport])
+    assert page.get_attribute("html", "lang") == language
+    assert_no_violations(page, f"{page_type} page in {language} ({viewport}) {page.url}")
 
 
 def test_axe_core_is_the_bundled_version_and_checks_wcag_22_aa(sample_site, open_page):
@@ -106,6 +111,11 @@ def test_every_kind_of_page_of_the_site_is_a_page_type(sample_site):
     """A new kind of page must join PAGE_TYPES: each folder of the built site that holds pages
     is the folder of a page type (or the home page's)."""
     root, _ = sample_site
-    folders = {path.relative_to(root).parts[0] for path in root.rglob("*.html") if path.parent != root}
     covered = {page_type.path.split("/")[0] for page_type in PAGE_TYPES.values()}
-    assert folders - covered == set(), "folders with pages but no page type in browser_support.PAGE_TYPES"
+    for language in LANGUAGES:
+        pages_root = root / folder(language)
+        other_languages = {other.code for other in LANGUAGES if other != DEFAULT}
+        folders = {path.relative_to(pages_root).parts[0] for path in pages_root.rglob("*.html")
+                   if path.parent != pages_root} - other_languages
+        assert folders - covered == set(), \
+            f"folders with {language.code} pages but no page type in browser_support.PAGE_TYPES"

@@ -88,7 +88,7 @@ def test_directory_filters_by_country_and_keeps_the_filter_in_the_url(sample_sit
 def test_directory_filters_by_request_channel(sample_site, sample_directory, open_page):
     _, base = sample_site
     page = open_directory(open_page, base)
-    after_render(page, lambda: page.select_option("#rs-channel", label="ISO ILL"))
+    after_render(page, lambda: page.select_option("#rs-channel", value="iso-ill"))
     expected = by_name(sample_directory, [i.id for i in sample_directory.institutions.values()
                                           if any(c.method == "iso-ill" for c in i.channels)])
     assert expected and len(expected) < len(sample_directory.institutions)

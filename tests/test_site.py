@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from builder.site import pages as site
+from builder.site.words import page_words
 from builder.model import Directory, Institution
 from builder.validate import validate_directory
 
@@ -77,7 +78,7 @@ def test_institution_summary_shows_the_essentials_before_the_details(sample_page
     assert body.index("rsd-glance") < body.index("<h2>Contacts</h2>") < body.index("<h2>Lending</h2>")
     assert "data-search-exclude" in glance.split(">", 1)[0]      # it repeats the details below
     assert '<span class="rsd-status rsd-status--active">Active</span> lends and borrows' in glance
-    assert "<dt>Copies</dt><dd>Article, Chapter, ConferenceProc · <span class=\"rsd-fee\">Fee: <strong>EUR 5</strong>" in glance
+    assert "<dt>Copies</dt><dd>Article, Chapter, Conference proceedings · <span class=\"rsd-fee\">Fee: <strong>EUR 5</strong>" in glance
     assert "Fee: <strong>free</strong>" in glance                  # loans cost nothing
     assert "<dt>Responds within</dt><dd><strong>3 days</strong></dd>" in glance
     assert "<dt>Lends to</dt><dd>Every country</dd>" in glance
@@ -123,6 +124,20 @@ def test_pod_summary_shows_the_shared_terms(sample_pages):
 ])
 def test_fees_are_stated_with_their_currency(terms, currency, expected):
     assert site.fee_in_words(terms, currency) == expected
+
+
+def test_an_institution_page_reads_in_the_readers_language_and_keeps_the_records_words():
+    directory = directory_of(SAMPLE)
+    nordbib = directory.institutions["de-nordbib"]
+    body = site.institution_page(directory, nordbib, words=page_words("de")).body
+    assert "<h2>Auf einen Blick</h2>" in body and "Nordhafen, <a href=\"../../countries/de/\">Deutschland</a>" in body
+    assert "Gebühr: <strong>5,00\xa0€</strong>" in body
+    assert "Verleiht an Bibliotheken in allen Ländern." in body
+    assert "zuletzt geprüft am 14. Oktober 2026" in body
+    # The library's own words stay as it wrote them.
+    assert "<h1>Nordhafen State and University Library</h1>" in body
+    assert "We do not lend books published in the last two years" in body
+    assert "At a glance" not in body
 
 
 def test_partners_are_split_into_mutual_and_waiting(sample_pages):

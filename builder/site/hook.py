@@ -31,9 +31,11 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import get_build_date
 
+from builder import catalogs
 from builder.exports import feed
 from builder.site import directory_index, editor_rules, engine, icons, languages, maps, pages, vendor, weight
 from builder.site.languages import Language
+from builder.site.words import N_, PageWords, page_words
 from builder.site.shell import STAND_IN, render_shell, shell_from
 from builder.history import History, HistoryError, read_history
 from builder import progress
@@ -58,8 +60,10 @@ class _State:
     directory: Directory | None = None
     history: History | None = None
     languages: tuple[Language, ...] = (languages.DEFAULT,)
-    overviews: dict[str, pages.GeneratedPage] = {}   # generated pages mkdocs renders (in the navigation)
-    records: dict[str, pages.GeneratedPage] = {}     # one per institution, pod and country: into the shell
+    overviews: dict[str, pages.GeneratedPage] = {}   # generated pages mkdocs renders, in the build's language
+    records: list[str] = []             # where the institution, pod and country pages go: into the shell
+    today: dt.date | None = None        # the build's date, which the pages' "upcoming closures" count from
+    schemas: dict[str, dict] = {}
     finished: dict[str, str] = {}       # generated pages' HTML between two events of one page
     last_updated: str = ""
     vendor: dict[str, bytes] = {}       # npm libraries the pages load, by their path in the site
@@ -137,6 +141,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         files = _language_files(files, config, language)
     # Looked up once: mkdocs rebuilds its path index after every append, so asking it per page
     # would make adding many pages quadratic.
+    _state.overviews = pages.overview_pages(_state.directory, _state.schemas, page_words(language.code)) \
+        if _state.directory is not None else {}
     hand_written = {file.src_uri for file in files}
     clashes = sorted(hand_written.intersection(_state.overviews) | hand_written.intersection(_state.records))
     if clashes:
@@ -175,13 +181,12 @@ def _prepare(files: Files, config: MkDocsConfig) -> None:
     # mkdocs dates the sitemap and the gzip header of sitemap.xml.gz with SOURCE_DATE_EPOCH;
     # pinning it to the history's date is what makes two builds of one commit byte-identical.
     os.environ["SOURCE_DATE_EPOCH"] = str(int(history.generated_at.timestamp()))
-    generated = pages.build_pages(directory, load_schemas(project_root(config)), today=build_day, world=_state.world,
-                                  progress=progress.current())
     newest = history.changes[0].date if history.changes else history.generated_at
     _state.directory = directory
     _state.history = history
-    _state.records = {path: page for path, page in generated.items() if pages.is_record_page(path)}
-    _state.overviews = {path: page for path, page in generated.items() if not pages.is_record_page(path)}
+    _state.today = build_day
+    _state.schemas = load_schemas(project_root(config))
+    _state.records = pages.record_paths(directory)
     _state.last_updated = newest.date().isoformat()
     _state.root_only = frozenset(file.dest_uri for file in files if _is_own_static_file(file, config))
 
@@ -229,7 +234,8 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if source == "edit.md":
         markdown = markdown.replace(REPO_URL_MARKER, str(Markup.escape(config.repo_url or "")))
     if source == "index.md" and SUMMARY_MARKER in markdown and _state.directory is not None:
-        summary = pages.home_summary(_state.directory, _state.last_updated, _state.world)
+        summary = pages.home_summary(_state.directory, _state.last_updated, _state.world,
+                                     page_words(language_of(config).code))
         markdown = markdown.replace(SUMMARY_MARKER, f"\n\n{summary}\n\n")
     return markdown
 
@@ -244,6 +250,8 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
 
 
 def on_env(env, config: MkDocsConfig, files: Files):
+    """The theme overrides' `_()` speak the build's language, from the site's catalog."""
+    env.install_gettext_translations(catalogs.translations("site", language_of(config).code))
     _state.env, _state.files = env, files
     return env
 
@@ -352,7 +360,7 @@ def on_post_build(config: MkDocsConfig) -> None:
 def _write_record_pages(config: MkDocsConfig, site_dir: Path) -> None:
     """The institution, pod and country pages of this build's language, each in the theme's page
     rendered once for all of them, and their entries in the theme's search index."""
-    if not _state.records or _state.env is None or _state.nav is None or _state.files is None:
+    if _state.directory is None or _state.env is None or _state.nav is None or _state.files is None:
         return
 
     def named(context, page):
@@ -362,8 +370,9 @@ def _write_record_pages(config: MkDocsConfig, site_dir: Path) -> None:
     shell = shell_from(_rebased(html, STAND_IN + "/", config))
     entries = []
     label = f"Writing pages ({language_of(config).name})"
+    records = pages.record_pages(_state.directory, _state.today, _state.world, page_words(language_of(config).code))
     with progress.current().start(label, len(_state.records)) as stage:
-        for path, page in _state.records.items():
+        for path, page in records:
             url = pages.page_url(path)
             target = output_path(site_dir, f"{url}index.html")
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -387,10 +396,26 @@ def _build_language(config: MkDocsConfig, language: Language) -> None:
     translated = load_config(config_file=config.config_file_path, site_dir=str(Path(config.site_dir) / language.code),
                              site_url=site_url, strict=config.strict)
     translated.theme["language"] = language.code
+    translated["nav"] = _translated_nav(translated["nav"], page_words(language.code))
     translated.extra[LANGUAGE_KEY] = language.code
     translated.extra[ROOT_URL_KEY] = config.site_url
     translated.extra["records_dir"] = config.extra.get("records_dir")
     mkdocs_build(translated)
+
+
+# The titles of the navigation in mkdocs.yml, marked here for the catalogs, which translate them.
+NAVIGATION_TITLES = (N_("Home"), N_("Directory"), N_("Countries"), N_("Pods"), N_("Join the directory"), N_("Check a request"),
+                     N_("Profile editor"), N_("Request checks"), N_("Field reference"), N_("Feed"))
+
+
+def _translated_nav(nav, words: PageWords):
+    """mkdocs.yml's navigation with its titles in the language (a title without a translation
+    stays as it is)."""
+    if isinstance(nav, list):
+        return [_translated_nav(entry, words) for entry in nav]
+    if isinstance(nav, dict):
+        return {words.gettext(title): _translated_nav(target, words) for title, target in nav.items()}
+    return nav
 
 
 def on_serve(server, config: MkDocsConfig, builder):

@@ -17,21 +17,22 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from posixpath import relpath
+from functools import cache
 from urllib.parse import quote, urlsplit
 
 import jinja2
 from markupsafe import Markup
 
-from ..money import format_money
+from ..catalogs import SOURCE_LANGUAGE
+from ..codes import CODE_WORDS, words_in
 from ..schemas import schema
-from ..wording import country_name, countries_in_words, join_words, requests_in_words
-from ..progress import SILENT, Progress
+from ..wording import family_name, requests_in_words
 from ..model import CHANNEL_FAMILY, FAMILY_NAMES, Directory, Institution, Pod
 from . import maps
 from .maps import WorldMap
+from .words import PageWords, page_words
 
 ID_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 COUNTRY_PATTERN = re.compile(r"[A-Z]{2}")
@@ -40,10 +41,36 @@ SAFE_LINK_SCHEMES = ("https", "mailto")
 # The schema's plain words for each channel method, which the profile editor shows too.
 _METHOD = schema("institution")["$defs"]["channel"]["properties"]["method"]
 CHANNEL_LABELS = dict(zip(_METHOD["enum"], _METHOD["enumDescriptions"]))
-ROLE_LABELS = {
-    "lending": "Lending", "borrowing": "Borrowing", "billing": "Billing",
-    "returns": "Returns", "general": "General", "technical": "Technical",
-}
+ENGLISH = page_words(SOURCE_LANGUAGE)
+
+
+def role_labels(words: PageWords) -> dict[str, str]:
+    """A contact's role as a heading of the contact (`lending` → "Lending")."""
+    return {
+        "lending": words.pgettext("contact role", "Lending"), "borrowing": words.pgettext("contact role", "Borrowing"),
+        "billing": words.pgettext("contact role", "Billing"), "returns": words.pgettext("contact role", "Returns"),
+        "general": words.pgettext("contact role", "General"), "technical": words.pgettext("contact role", "Technical"),
+    }
+
+
+def purpose_labels(words: PageWords) -> dict[str, str]:
+    """What an address is for (`shipping` → "shipping")."""
+    return {
+        "shipping": words.pgettext("address purpose", "shipping"), "returns": words.pgettext("address purpose", "returns"),
+        "billing": words.pgettext("address purpose", "billing"), "postal": words.pgettext("address purpose", "postal"),
+    }
+
+
+def channel_label(method: str, lang: str) -> str:
+    """A request channel's method in plain words, as the schema gives them, in `lang`."""
+    return words_in(method, CHANNEL_LABELS.get(method, method), lang)
+
+
+def code_words(code: str, lang: str) -> str | None:
+    """An ISO 18626 code in plain words in `lang` (the schemas' words, in the engine's catalog);
+    None where they are the code itself, as "Book" is in English."""
+    said = words_in(code, CODE_WORDS.get(code, code), lang)
+    return None if said == code else said
 
 
 class UnsafePageName(ValueError):
@@ -87,14 +114,6 @@ def country_path(code: str) -> str:
 COUNTRIES_PATH = "countries/index.md"
 PODS_PATH = "pods/index.md"
 REFERENCE_PATH = "reference.md"
-RECORD_FOLDERS = ("institutions", "pods", "countries")
-
-
-def is_record_page(path: str) -> bool:
-    """Whether `path` is the page of one institution, pod or country: the thousands of pages
-    that go into the theme's page without mkdocs (builder/site/shell.py), rather than an overview."""
-    folder, _, name = path.partition("/")
-    return folder in RECORD_FOLDERS and "/" not in name and name != "index.md"
 
 
 def page_url(path: str) -> str:
@@ -106,10 +125,16 @@ def page_url(path: str) -> str:
 
 
 def link(here: str, target: str) -> str:
-    """A relative link from page `here` to a page (`*.md`) or a file (anything else)."""
-    base = page_url(here) or "."
-    destination = page_url(target) if target.endswith(".md") else target
-    relative = relpath(destination or ".", base)
+    """A relative link from page `here` to a page (`*.md`) or a file (anything else).
+
+    Worked out on the paths' parts rather than by posixpath.relpath, which asks the file system
+    for the working folder on every call: a page links to each of its partners, in every language."""
+    base = [part for part in page_url(here).split("/") if part]
+    destination = [part for part in (page_url(target) if target.endswith(".md") else target).split("/") if part]
+    common = 0
+    while common < min(len(base), len(destination)) and base[common] == destination[common]:
+        common += 1
+    relative = "/".join([".."] * (len(base) - common) + destination[common:]) or "."
     if target.endswith(".md"):
         relative = "./" if relative == "." else relative + "/"
     return relative
@@ -144,34 +169,65 @@ def paragraphs(text: str) -> list[str]:
     return [block.strip() for block in re.split(separator, text) if block.strip()]
 
 
-def lends_to_in_words(lending: Mapping) -> str:
+def lends_to_in_words(lending: Mapping, words: PageWords = ENGLISH) -> str:
     countries = lending.get("countries", [])
     excluded = lending.get("exclude_countries", [])
-    said = "every country" if "*" in countries else countries_in_words(countries)
+    if "*" in countries:
+        if excluded:
+            return words.gettext("every country except {countries}", countries=words.countries(excluded))
+        return words.gettext("every country")
     if excluded:
-        said += f" except {countries_in_words(excluded)}"
-    return said
+        return words.gettext("{countries} except {excluded}", countries=words.countries(countries),
+                          excluded=words.countries(excluded))
+    return words.countries(countries)
 
 
-def fee_in_words(terms: Mapping, currency: str | None) -> str | None:
-    """A service's fee with its currency ("EUR 5"), "free", or None when the record says nothing."""
+def lends_to_sentence(lending: Mapping, words: PageWords = ENGLISH) -> str:
+    """"Lends to libraries in every country except Japan.", as one sentence in the language."""
+    countries = lending.get("countries", [])
+    excluded = lending.get("exclude_countries", [])
+    if "*" not in countries:
+        return words.gettext("Lends to libraries in {countries}.", countries=lends_to_in_words(lending, words))
+    if excluded:
+        return words.gettext("Lends to libraries in every country except {countries}.",
+                             countries=words.countries(excluded))
+    return words.gettext("Lends to libraries in every country.")
+
+
+def fee_in_words(terms: Mapping, currency: str | None, words: PageWords = ENGLISH) -> str | None:
+    """A service's fee with its currency ("€5.00"), "free", or None when the record says nothing."""
     if "fee" not in terms:
         return None
     if not terms["fee"]:
-        return "free"
-    return format_money(terms["fee"], currency)
+        return words.pgettext("fee", "free")
+    return words.money(terms["fee"], currency)
 
 
-def exchange_in_words(institution: Institution) -> str:
+def loan_period_in_words(terms: Mapping, words: PageWords = ENGLISH, as_loan: bool = False) -> str:
+    """"28 days, 1 renewal", or with `as_loan` "28-day loan, 1 renewal", as the summary at the top
+    of a page puts it (the renewals only when the record gives them)."""
+    days = terms["loan_period_days"]
+    renewals = (words.ngettext("{count} renewal", "{count} renewals", terms["renewals"])
+                if "renewals" in terms else None)
+    if as_loan:
+        if renewals is None:
+            return words.ngettext("{count}-day loan", "{count}-day loan", days)
+        return words.ngettext("{count}-day loan, {renewals}", "{count}-day loan, {renewals}", days, renewals=renewals)
+    if renewals is None:
+        return words.ngettext("{count} day", "{count} days", days)
+    return words.ngettext("{count} day, {renewals}", "{count} days, {renewals}", days, renewals=renewals)
+
+
+def exchange_in_words(institution: Institution, words: PageWords = ENGLISH) -> str:
     """Which way requests flow for the institution, in a few words."""
     if not institution.active:
-        return "listed, but takes part in no exchange"
+        return words.gettext("listed, but takes part in no exchange")
     lends, borrows = bool(institution.lending), institution.borrowing_enabled
     if lends and borrows:
-        return "lends and borrows"
+        return words.gettext("lends and borrows")
     if lends:
-        return "lends, does not borrow"
-    return "borrows, does not lend" if borrows else "neither lends nor borrows"
+        return words.gettext("lends, does not borrow")
+    return words.gettext("borrows, does not lend") if borrows else words.gettext("neither lends nor borrows")
 
 
 @dataclass(frozen=True)
@@ -182,27 +238,27 @@ class Identifier:
     url: str | None = None      # where the identifier resolves, if anywhere
 
 
-def identifiers_of(institution: Institution) -> list[Identifier]:
+def identifiers_of(institution: Institution, words: PageWords = ENGLISH) -> list[Identifier]:
     """The institution's identifiers in the order librarians look for them: ISIL, OCLC, ROR."""
     ids = institution.record.get("identifiers", {})
     found: list[Identifier] = []
     if ids.get("isil"):
-        found.append(Identifier("ISIL", ids["isil"], "International Standard Identifier for Libraries"))
+        found.append(Identifier("ISIL", ids["isil"], words.gettext("International Standard Identifier for Libraries")))
     if ids.get("oclc"):
-        found.append(Identifier("OCLC", ids["oclc"], "OCLC symbol"))
+        found.append(Identifier("OCLC", ids["oclc"], words.gettext("OCLC symbol")))
     if ids.get("ror"):
         ror = ids["ror"].removeprefix("https://ror.org/")
-        found.append(Identifier("ROR", ror, "Research Organization Registry", f"https://ror.org/{ror}"))
+        found.append(Identifier("ROR", ror, words.gettext("Research Organization Registry"), f"https://ror.org/{ror}"))
     if ids.get("alma"):
-        found.append(Identifier("Alma", ids["alma"], "Alma institution code"))
+        found.append(Identifier("Alma", ids["alma"], words.gettext("Alma institution code")))
     found.extend(Identifier(other["authority"], other["value"]) for other in ids.get("other", []))
     return found
 
 
-def institution_search(institution: Institution) -> str:
+def institution_search(institution: Institution, words: PageWords = ENGLISH) -> str:
     """Where and by which identifiers the site's search finds an institution: its city and country
     and every identifier (its name is the page's title)."""
-    where = ", ".join(part for part in (institution.city, country_name(institution.country)) if part)
+    where = ", ".join(part for part in (institution.city, words.country(institution.country)) if part)
     ids = Markup(" · ").join(Markup("{} <code>{}</code>").format(identifier.label, identifier.value)
                              for identifier in identifiers_of(institution))
     return Markup("<p>{}</p>").format(where) + (Markup("<p>{}</p>").format(ids) if ids else "")
@@ -219,20 +275,29 @@ def closures_ahead(lending: Mapping, today: dt.date | None) -> list[Mapping]:
     return [closure for closure in closures if str(closure["to"]) >= today.isoformat()]
 
 
-def rule_in_words(rule: Mapping, currency: str | None) -> str:
+def rule_in_words(rule: Mapping, currency: str | None, words: PageWords = ENGLISH) -> str:
     """A rejection rule as one sentence a librarian can read (the reason code is shown apart)."""
-    requests = requests_in_words(rule.get("when", {}), currency)
-    verb = ("are refused" if rule.get("outcome") == "unfilled"
-            else "are sent back so the borrower can change them")
-    sentence = f"{requests[0].upper()}{requests[1:]} {verb}"
+    requests = requests_in_words(rule.get("when", {}), currency, words.lang)
     unless = rule.get("unless", {})
-    exempt = list(unless.get("requester", [])) + [f"members of the pod {p}" for p in unless.get("requester_pod", [])]
-    if exempt:
-        sentence += f", except from {join_words(exempt, 'and')}"
-    return sentence + "."
+    exempt = list(unless.get("requester", [])) + [words.gettext("members of the pod {pod}", pod=pod)
+                                                   for pod in unless.get("requester_pod", [])]
+    refused = rule.get("outcome") == "unfilled"
+    if not exempt:
+        sentence = (words.gettext("{requests} are refused.", requests=requests) if refused else
+                    words.gettext("{requests} are sent back so the borrower can change them.", requests=requests))
+    elif refused:
+        sentence = words.gettext("{requests} are refused, except from {exempt}.", requests=requests,
+                                 exempt=words.join(exempt))
+    else:
+        sentence = words.gettext("{requests} are sent back so the borrower can change them, except from {exempt}.",
+                                 requests=requests, exempt=words.join(exempt))
+    return sentence[:1].upper() + sentence[1:]
 
 
-def _environment() -> jinja2.Environment:
+@cache
+def _environment(lang: str) -> jinja2.Environment:
+    """The templates in `lang`: one environment per language, whose globals speak it."""
+    words = page_words(lang)
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("builder.site", "templates"),
         autoescape=True,                 # every value a template prints is escaped...
@@ -242,26 +307,36 @@ def _environment() -> jinja2.Environment:
     # ...and nothing a record says is ever compiled as a template: records only fill the context.
     environment.filters["safe_url"] = safe_url
     environment.filters["mailto_url"] = mailto_url
-    environment.filters["country_name"] = country_name
-    environment.filters["money"] = format_money
+    environment.filters["country_name"] = words.country
+    environment.filters["money"] = words.money
+    environment.filters["date"] = words.date
+    environment.filters["number"] = words.number
+    environment.filters["capitalised"] = lambda text: text[:1].upper() + text[1:]
+    environment.filters["code_words"] = lambda code: code_words(code, lang)
+    environment.filters["channel_label"] = lambda method: channel_label(method, lang)
+    environment.filters["purpose_label"] = lambda purpose: purpose_labels(words).get(purpose, purpose)
     environment.filters["coordinate"] = maps.coordinate
     environment.globals.update(
+        gettext=words.markup, ngettext=words.markup_plural, lang=lang,
         link=link, institution_path=institution_path, pod_path=pod_path, country_path=country_path,
-        channel_labels=CHANNEL_LABELS, role_labels=ROLE_LABELS, family_names=FAMILY_NAMES,
-        channel_family=CHANNEL_FAMILY, rule_in_words=rule_in_words, paragraphs=paragraphs,
-        lends_to_in_words=lends_to_in_words, services_of=services_of,
-        fee_in_words=fee_in_words, exchange_in_words=exchange_in_words, COUNTRIES_PATH=COUNTRIES_PATH,
-        countries_in_words=countries_in_words, sprite_path=maps.SPRITE_PATH,
+        channel_labels={method: channel_label(method, lang) for method in CHANNEL_LABELS},
+        role_labels=role_labels(words), family_names={family: family_name(family, lang) for family in FAMILY_NAMES},
+        channel_family=CHANNEL_FAMILY, paragraphs=paragraphs, services_of=services_of,
+        rule_in_words=lambda rule, currency: rule_in_words(rule, currency, words),
+        lends_to_in_words=lambda lending: lends_to_in_words(lending, words),
+        lends_to_sentence=lambda lending: lends_to_sentence(lending, words),
+        fee_in_words=lambda terms, currency: fee_in_words(terms, currency, words),
+        loan_period_in_words=lambda terms: loan_period_in_words(terms, words),
+        loan_in_words=lambda terms: loan_period_in_words(terms, words, as_loan=True),
+        exchange_in_words=lambda institution: exchange_in_words(institution, words),
+        countries_in_words=words.countries, COUNTRIES_PATH=COUNTRIES_PATH, sprite_path=maps.SPRITE_PATH,
         natural_earth_edition=maps.NATURAL_EARTH_EDITION, atlas_package=maps.ATLAS_PACKAGE,
     )
     return environment
 
 
-_ENVIRONMENT = _environment()
-
-
-def _render(template: str, **context) -> str:
-    html = _ENVIRONMENT.get_template(template).render(**context)
+def _render(template: str, words: PageWords, **context) -> str:
+    html = _environment(words.lang).get_template(template).render(**context)
     # A blank line could end the HTML block early for a Markdown parser; there is no <pre> in
     # the templates, so dropping blank lines changes nothing in the page.
     return "\n".join(line for line in html.splitlines() if line.strip()) + "\n"
@@ -272,7 +347,7 @@ def _names(directory: Directory, ids: Iterable[str]) -> list[tuple[str, str]]:
 
 
 def institution_page(directory: Directory, institution: Institution, today: dt.date | None = None,
-                     world: WorldMap | None = None) -> GeneratedPage:
+                     world: WorldMap | None = None, words: PageWords = ENGLISH) -> GeneratedPage:
     """`today` (the build's date) drops closures already over from the summary at the top; with
     `world`, the page maps the countries the institution lends to."""
     here = institution_path(institution.id)
@@ -281,9 +356,9 @@ def institution_page(directory: Directory, institution: Institution, today: dt.d
     pods = [(pod_id, directory.pods[pod_id].name if pod_id in directory.pods else None, pod_id in confirmed)
             for pod_id in institution.listed_pods]
     body = _render(
-        "institution.html.j2", here=here, institution=institution, record=institution.record,
-        country=country_name(institution.country), city=institution.city, pods=pods,
-        identifiers=identifiers_of(institution),
+        "institution.html.j2", words, here=here, institution=institution, record=institution.record,
+        country=words.country(institution.country), city=institution.city, pods=pods,
+        identifiers=identifiers_of(institution, words),
         closures_ahead=closures_ahead(lending, today) if lending else [],
         mutual=_names(directory, directory.mutual_partners(institution.id)),
         waiting_on_them=_names(directory, directory.waiting_on_them(institution.id)),
@@ -293,16 +368,16 @@ def institution_page(directory: Directory, institution: Institution, today: dt.d
         reshare_json=f"feed/v1/reshare/{checked_id(institution.id)}.json",
         lends_to_map=maps.lends_to_figure(world, institution.terms.lends_to_codes) if world and institution.terms else None,
     )
-    return GeneratedPage(institution.name, body, institution_search(institution))
+    return GeneratedPage(institution.name, body, institution_search(institution, words))
 
 
-def pod_page(directory: Directory, pod: Pod) -> GeneratedPage:
+def pod_page(directory: Directory, pod: Pod, words: PageWords = ENGLISH) -> GeneratedPage:
     here = pod_path(pod.id)
     confirmed = directory.pod_members.get(pod.id, frozenset())
     listed = set(pod.listed_members)
     claiming = sorted(i.id for i in directory.institutions.values() if pod.id in i.listed_pods)
     body = _render(
-        "pod.html.j2", here=here, pod=pod, record=pod.record,
+        "pod.html.j2", words, here=here, pod=pod, record=pod.record,
         confirmed=_names(directory, sorted(confirmed)),
         # The pod lists them, but they have not listed the pod (or are not in the directory).
         listed_only=sorted(m for m in listed if m not in confirmed),
@@ -315,52 +390,57 @@ def pod_page(directory: Directory, pod: Pod) -> GeneratedPage:
                                                  for paragraph in paragraphs(pod.record.get("description", ""))))
 
 
-def pods_page(directory: Directory) -> GeneratedPage:
+def pods_page(directory: Directory, words: PageWords = ENGLISH) -> GeneratedPage:
     """Every pod with its confirmed members and shared terms, by name."""
     ordered = sorted(directory.pods.values(), key=lambda pod: (pod.name.casefold(), pod.id))
     rows = [(pod, len(directory.pod_members.get(pod.id, ()))) for pod in ordered]
-    body = _render("pods.html.j2", here=PODS_PATH, pods=rows)
-    return GeneratedPage("Pods and consortia", body)
+    body = _render("pods.html.j2", words, here=PODS_PATH, pods=rows)
+    return GeneratedPage(words.gettext("Pods and consortia"), body)
 
 
-def _by_country(directory: Directory) -> dict[str, list[Institution]]:
+def _by_country(directory: Directory, words: PageWords = ENGLISH) -> dict[str, list[Institution]]:
+    """The institutions of each country, the countries in the order of their names in the language."""
     grouped: dict[str, list[Institution]] = {}
     for institution in directory.institutions.values():
         grouped.setdefault(institution.country, []).append(institution)
-    return {code: grouped[code] for code in sorted(grouped, key=lambda c: (country_name(c), c))}
+    return {code: grouped[code] for code in sorted(grouped, key=lambda c: (words.sort_key(words.country(c)), c))}
 
 
-def country_page(code: str, institutions: list[Institution], world: WorldMap | None = None) -> GeneratedPage:
+def country_page(code: str, institutions: list[Institution], world: WorldMap | None = None,
+                 words: PageWords = ENGLISH) -> GeneratedPage:
     here = country_path(code)
     ordered = sorted(institutions, key=lambda i: (i.name.casefold(), i.id))
-    body = _render("country.html.j2", here=here, code=code, country=country_name(code), institutions=ordered,
+    country = words.country(code)
+    body = _render("country.html.j2", words, here=here, code=code, country=country, institutions=ordered,
                    country_map=maps.country_figure(world, code) if world else None)
-    count = len(institutions)
-    search = Markup("<p>{} institution{} in {}</p>").format(count, "s" if count != 1 else "", country_name(code))
-    return GeneratedPage(f"Libraries in {country_name(code)}", body, search)
+    search = Markup("<p>{}</p>").format(words.ngettext("{count} institution in {country}",
+                                                       "{count} institutions in {country}",
+                                                       len(institutions), country=country))
+    return GeneratedPage(words.gettext("Libraries in {country}", country=country), body, search)
 
 
-def countries_page(by_country: Mapping[str, list[Institution]]) -> GeneratedPage:
-    rows = [(code, country_name(code), len(members), sum(1 for i in members if i.lending and i.active))
+def countries_page(by_country: Mapping[str, list[Institution]], words: PageWords = ENGLISH) -> GeneratedPage:
+    rows = [(code, words.country(code), len(members), sum(1 for i in members if i.lending and i.active))
             for code, members in by_country.items()]
-    body = _render("countries.html.j2", here=COUNTRIES_PATH, rows=rows)
-    return GeneratedPage("Institutions by country", body)
+    body = _render("countries.html.j2", words, here=COUNTRIES_PATH, rows=rows)
+    return GeneratedPage(words.gettext("Institutions by country"), body)
 
 
-def home_summary(directory: Directory, last_updated: str, world: WorldMap | None = None) -> str:
+def home_summary(directory: Directory, last_updated: str, world: WorldMap | None = None,
+                 words: PageWords = ENGLISH) -> str:
     """The numbers on the home page: institutions by country and by service, and the last change;
     with `world`, a map of the institutions by country."""
-    by_country = _by_country(directory)
+    by_country = _by_country(directory, words)
     active = [i for i in directory.institutions.values() if i.active]
     services = Counter(service for institution in active for service in services_of(institution))
     methods = Counter(channel.method for institution in active for channel in institution.channels[:1])
     return _render(
-        "home_summary.html.j2", here="index.md", last_updated=last_updated,
+        "home_summary.html.j2", words, here="index.md", last_updated=last_updated,
         total=len(directory.institutions), active=len(active), pods=len(directory.pods),
-        countries=[(code, country_name(code), len(members)) for code, members in by_country.items()],
+        countries=[(code, words.country(code), len(members)) for code, members in by_country.items()],
         loan=services["loan"], copy=services["copy"],
         borrowing=sum(1 for i in active if i.borrowing_enabled),
-        methods=[(CHANNEL_LABELS[m], methods[m]) for m in CHANNEL_LABELS if methods[m]],
+        methods=[(channel_label(m, words.lang), methods[m]) for m in CHANNEL_LABELS if methods[m]],
         countries_map=maps.count_figure(world, {code: len(members) for code, members in by_country.items()})
         if world else None,
         world=world,
@@ -386,21 +466,29 @@ def _resolve(schema: Mapping, node: Mapping) -> Mapping:
     return node
 
 
-def _type_of(schema: Mapping, node: Mapping) -> str:
+def _json_type(kind: str, words: PageWords) -> str:
+    names = {"string": words.pgettext("JSON type", "string"), "integer": words.pgettext("JSON type", "integer"),
+             "number": words.pgettext("JSON type", "number"), "boolean": words.pgettext("JSON type", "boolean"),
+             "object": words.pgettext("JSON type", "object"), "array": words.pgettext("JSON type", "list"),
+             "null": words.pgettext("JSON type", "null")}
+    return names.get(kind, kind)
+
+
+def _type_of(schema: Mapping, node: Mapping, words: PageWords = ENGLISH) -> str:
     if "enum" in node:
-        return "one of the allowed values"
+        return words.gettext("one of the allowed values")
     if "const" in node:
-        return "fixed value"
+        return words.gettext("fixed value")
     kind = node.get("type")
     if kind == "array":
         items = _resolve(schema, node.get("items", {}))
-        return f"list of {_type_of(schema, items) if items else 'values'}"
+        return words.gettext("list of {items}", items=_type_of(schema, items, words) if items else words.gettext("values"))
     if isinstance(kind, list):
-        return " or ".join(kind)
+        return words.join_or([_json_type(k, words) for k in kind])
     if "oneOf" in node or "anyOf" in node:
-        return " or ".join(sorted({_type_of(schema, _resolve(schema, o))
-                                   for o in node.get("oneOf", node.get("anyOf", []))}))
-    return kind or "any"
+        return words.join_or(sorted({_type_of(schema, _resolve(schema, o), words)
+                                     for o in node.get("oneOf", node.get("anyOf", []))}))
+    return _json_type(kind, words) if kind else words.pgettext("JSON type", "any")
 
 
 def _allowed(schema: Mapping, node: Mapping) -> tuple[tuple[str, str | None], ...]:
@@ -412,7 +500,7 @@ def _allowed(schema: Mapping, node: Mapping) -> tuple[tuple[str, str | None], ..
     return ()
 
 
-def field_rows(schema: Mapping) -> list[FieldRow]:
+def field_rows(schema: Mapping, words: PageWords = ENGLISH) -> list[FieldRow]:
     """Every property of a schema, depth first, with dotted paths (`lending.loan.fee`)."""
     rows: list[FieldRow] = []
 
@@ -427,7 +515,8 @@ def field_rows(schema: Mapping) -> list[FieldRow]:
         for name, child in node.get("properties", {}).items():
             child = _resolve(schema, child)
             path = f"{prefix}.{name}" if prefix else name
-            rows.append(FieldRow(path, str(child.get("title", "")), _type_of(schema, child), name in required,
+            title = str(child.get("title", ""))
+            rows.append(FieldRow(path, words.gettext(title) if title else "", _type_of(schema, child, words), name in required,
                                  str(child.get("description", "")), _allowed(schema, child)))
             if depth < 6:
                 walk(child, path, depth + 1)
@@ -436,33 +525,49 @@ def field_rows(schema: Mapping) -> list[FieldRow]:
     return rows
 
 
-def reference_page(schemas: Mapping[str, Mapping]) -> GeneratedPage:
+def reference_page(schemas: Mapping[str, Mapping], words: PageWords = ENGLISH) -> GeneratedPage:
     """The field reference, from the descriptions in the JSON Schemas (their single source)."""
-    sections = [(name, schema.get("title", name), schema.get("description", ""), field_rows(schema))
+    sections = [(name, words.gettext(schema["title"]) if "title" in schema else name, schema.get("description", ""),
+                 field_rows(schema, words))
                 for name, schema in schemas.items()]
-    body = _render("reference.html.j2", here=REFERENCE_PATH, sections=sections)
-    return GeneratedPage("Field reference", body)
+    body = _render("reference.html.j2", words, here=REFERENCE_PATH, sections=sections)
+    return GeneratedPage(words.gettext("Field reference"), body)
+
+
+def record_paths(directory: Directory) -> list[str]:
+    """Where the institution, pod and country pages go, in sorted order."""
+    return sorted([institution_path(i) for i in directory.institutions] + [pod_path(p) for p in directory.pods]
+                  + [country_path(code) for code in {i.country for i in directory.institutions.values()}])
+
+
+def record_pages(directory: Directory, today: dt.date | None = None, world: WorldMap | None = None,
+                 words: PageWords = ENGLISH) -> Iterator[tuple[str, GeneratedPage]]:
+    """The page of every institution, pod and country in the language of `words`, one at a time
+    (a language's pages of 10,000 institutions are written as they come, never all held)."""
+    for institution in directory.institutions.values():
+        yield institution_path(institution.id), institution_page(directory, institution, today, world, words)
+    for pod in directory.pods.values():
+        yield pod_path(pod.id), pod_page(directory, pod, words)
+    for code, members in _by_country(directory, words).items():
+        yield country_path(code), country_page(code, members, world, words)
+
+
+def overview_pages(directory: Directory, schemas: Mapping[str, Mapping] | None = None,
+                   words: PageWords = ENGLISH) -> dict[str, GeneratedPage]:
+    """The generated pages that go through mkdocs: the overviews of countries and pods, and the
+    field reference."""
+    pages = {COUNTRIES_PATH: countries_page(_by_country(directory, words), words), PODS_PATH: pods_page(directory, words)}
+    if schemas:
+        pages[REFERENCE_PATH] = reference_page(schemas, words)
+    return pages
 
 
 def build_pages(directory: Directory, schemas: Mapping[str, Mapping] | None = None,
                 today: dt.date | None = None, world: WorldMap | None = None,
-                progress: Progress = SILENT) -> dict[str, GeneratedPage]:
-    """Every generated page of the site, keyed by its path under the docs folder, in sorted order.
-    `today` is the build's date (from the records' history, so a rebuild stays identical); with
-    `world`, the pages have maps. `progress` is told of each institution's and pod's page."""
-    pages: dict[str, GeneratedPage] = {}
-    with progress.start("Making pages", len(directory.institutions) + len(directory.pods)) as stage:
-        for institution in directory.institutions.values():
-            pages[institution_path(institution.id)] = institution_page(directory, institution, today, world)
-            stage.advance()
-        for pod in directory.pods.values():
-            pages[pod_path(pod.id)] = pod_page(directory, pod)
-            stage.advance()
-    pages[PODS_PATH] = pods_page(directory)
-    by_country = _by_country(directory)
-    for code, members in by_country.items():
-        pages[country_path(code)] = country_page(code, members, world)
-    pages[COUNTRIES_PATH] = countries_page(by_country)
-    if schemas:
-        pages[REFERENCE_PATH] = reference_page(schemas)
+                words: PageWords = ENGLISH) -> dict[str, GeneratedPage]:
+    """Every generated page of the site in one language, keyed by its path under the docs folder,
+    in sorted order. `today` is the build's date (from the records' history, so a rebuild stays
+    identical); with `world`, the pages have maps."""
+    pages = dict(record_pages(directory, today, world, words))
+    pages.update(overview_pages(directory, schemas, words))
     return dict(sorted(pages.items()))

@@ -11,42 +11,43 @@
 
 import { numberFromText } from "./engine/numbers.mjs";
 import { Suggestions, searchable } from "./suggest.mjs";
+import { t } from "./i18n.mjs";
 import { TEXT as SHARED, channelDetails, codeWithWords, el, feeText, fill, institutionLink, loadEngine, message } from "./ui.mjs";
 
 const TEXT = {
-  ready: "Fill in the request and choose “Check the request”.",
-  checking: "Checking…",
-  accept: "{lender} would accept it",
-  unfilled: "{lender} would not accept it (unfilled): do not send it",
-  retry: "{lender} could accept it if you change the request (retry possible)",
-  acceptStatus: "Answer: {lender} would accept this request.",
-  refusedStatus: "Answer: {lender} would not accept this request ({decision}).",
-  reason: "Reason",
-  decidedBy: "Decided by",
-  service: "Service asked for",
-  also: "Also to change",
-  send: "How to send it",
-  fee: "Fee",
-  findLenders: "Find every library that would accept this request",
-  lenders: "{count} libraries would accept this request from {borrower}, best first",
-  oneLender: "1 library would accept this request from {borrower}",
-  noLender: "No library would accept this request from {borrower}",
-  routeStatus: "Answer: {count} libraries would accept this request.",
-  routeStatusOne: "Answer: 1 library would accept this request.",
-  ranking: "Ranked as rsdir route ranks them: a pod you share first, then the lower fee, fewer days to answer, your own country.",
-  days: "answers within {days} days",
-  noDays: "answer time not stated",
-  pods: "shares {pods}",
-  checkWith: "Check with this lender",
-  refused: "Would not accept it ({count})",
-  showMore: "Show {count} more ({left} not shown)",
-  problems: "The request has {count} problems; they are listed above the form.",
-  oneProblem: "The request has a problem; it is listed above the form.",
-  fileProblem: "{file}, line {line}, column {column}: {message}",
-  fileRead: "Read {file}.",
-  fileTooLarge: "{file} is larger than the 512 KB a request file may have; it was not read.",
-  errorPrefix: "Error:",
-  failed: "The request could not be checked: {message}",
+  ready: t("Fill in the request and choose “Check the request”."),
+  checking: t("Checking…"),
+  accept: t("{lender} would accept it"),
+  unfilled: t("{lender} would not accept it (unfilled): do not send it"),
+  retry: t("{lender} could accept it if you change the request (retry possible)"),
+  acceptStatus: t("Answer: {lender} would accept this request."),
+  refusedStatus: t("Answer: {lender} would not accept this request ({decision})."),
+  reason: t("Reason"),
+  decidedBy: t("Decided by"),
+  service: t("Service asked for"),
+  also: t("Also to change"),
+  send: t("How to send it"),
+  fee: t("Fee"),
+  findLenders: t("Find every library that would accept this request"),
+  lenders: t("{count} libraries would accept this request from {borrower}, best first"),
+  oneLender: t("1 library would accept this request from {borrower}"),
+  noLender: t("No library would accept this request from {borrower}"),
+  routeStatus: t("Answer: {count} libraries would accept this request."),
+  routeStatusOne: t("Answer: 1 library would accept this request."),
+  ranking: t("Ranked as rsdir route ranks them: a pod you share first, then the lower fee, fewer days to answer, your own country."),
+  days: t("answers within {days} days"),
+  noDays: t("answer time not stated"),
+  pods: t("shares {pods}"),
+  checkWith: t("Check with this lender"),
+  refused: t("Would not accept it ({count})"),
+  showMore: t("Show {count} more ({left} not shown)"),
+  problems: t("The request has {count} problems; they are listed above the form."),
+  oneProblem: t("The request has a problem; it is listed above the form."),
+  fileProblem: t("{file}, line {line}, column {column}: {message}"),
+  fileRead: t("Read {file}."),
+  fileTooLarge: t("{file} is larger than the 512 KB a request file may have; it was not read."),
+  errorPrefix: t("Error:"),
+  failed: t("The request could not be checked: {message}"),
 };
 const FIELDS = ["id", "borrower", "lender", "service_type", "publication_type", "title", "author", "publication_date",
   "item_format", "service_level", "delivery_method", "payment_method", "pages", "need_before", "date"];
@@ -119,7 +120,7 @@ class CheckPage {
       const codes = list === "currency"
         ? schema.$defs.currency.enum.map((code) => [code, currencyNames.of(code)])
         : this.words.codes[list];
-      if (select.options.length === 0) select.add(new Option("Choose one", ""));
+      if (select.options.length === 0) select.add(new Option(t("Choose one"), ""));
       for (const [code, plain] of codes) select.add(new Option(plain && plain !== code ? `${code} (${plain})` : code, code));
     }
   }

@@ -15,20 +15,20 @@
   // The institution pages of this page's language: the theme names where they start as `base`.
   var CONFIG = document.getElementById("__config");
   var PAGES_ROOT = CONFIG ? new URL(JSON.parse(CONFIG.textContent).base + "/", location.href).href : new URL("../", SCRIPT_URL).href;
+  // The page's language, and its words once assets/i18n.mjs has read them (English until then).
+  var LANG = document.documentElement.lang || "en";
+  var t = function (message) { return message; };
+  var nt = function (singular, plural, count) { return count === 1 ? singular : plural; };
   var PAGE_SIZE = 100;
   var TYPING_DELAY_MS = 15;  // just enough to skip work between keys of a fast typist
   var FILTERS = ["country", "service", "type", "channel", "pod", "lendsto"];
-  var METHOD_LABELS = {
-    alma: "Alma-to-Alma", iso18626: "ISO 18626", illiad: "ILLiad (ISO 18626)",
-    "iso-ill": "ISO ILL", email: "Email"
-  };
-
-  // ISO 18626 codes run words together; a few are also abbreviated.
-  var TYPE_LABELS = { ConferenceProc: "Conference proceedings", GovernmentPubl: "Government publication" };
+  // The request channels' names and the ISO 18626 codes in plain words come from the engine's
+  // words in the page's language (assets/messages/<lang>.json), as on the check page.
+  var METHOD_LABELS = {};
+  var TYPE_LABELS = {};
 
   function typeLabel(code) {
-    if (TYPE_LABELS[code]) return TYPE_LABELS[code];
-    return code.replace(/([a-z])([A-Z])/g, function (match, last, next) { return last + " " + next.toLowerCase(); });
+    return TYPE_LABELS[code] || code;
   }
 
   function fold(text) {
@@ -133,7 +133,7 @@
     var link = el("a", null, library.name);
     link.href = PAGES_ROOT + "institutions/" + encodeURIComponent(library.id) + "/";
     heading.appendChild(link);
-    if (!library.active) heading.appendChild(tag("inactive", "inactive"));
+    if (!library.active) heading.appendChild(tag(t("inactive"), "inactive"));
     item.appendChild(heading);
 
     var facts = [library.city, library.countryName].filter(Boolean).join(", ");
@@ -143,9 +143,9 @@
     item.appendChild(el("p", "rs-result__meta", details.join(" · ")));
 
     var tags = el("p", "rs-result__tags");
-    if (library.loanTypes !== undefined) tags.appendChild(tag("Loans", "service"));
-    if (library.copyTypes !== undefined) tags.appendChild(tag("Copies", "service"));
-    if (library.lends === null) tags.appendChild(tag("Does not lend", "muted"));
+    if (library.loanTypes !== undefined) tags.appendChild(tag(t("Loans"), "service"));
+    if (library.copyTypes !== undefined) tags.appendChild(tag(t("Copies"), "service"));
+    if (library.lends === null) tags.appendChild(tag(t("Does not lend"), "muted"));
     index.methods.forEach(function (method, bit) {
       if (library.methods & (1 << bit)) tags.appendChild(tag(METHOD_LABELS[method] || method, "channel"));
     });
@@ -216,8 +216,9 @@
       list.appendChild(fragment);
       shown = end;
       more.hidden = shown >= matches.length;
-      more.textContent = "Show " + Math.min(PAGE_SIZE, matches.length - shown) + " more (" +
-        (matches.length - shown) + " not shown)";
+      more.textContent = nt("Show {count} more ({hidden} not shown)", "Show {count} more ({hidden} not shown)",
+        Math.min(PAGE_SIZE, matches.length - shown),
+        { count: Math.min(PAGE_SIZE, matches.length - shown), hidden: matches.length - shown });
       return firstNew;
     }
 
@@ -230,10 +231,11 @@
       showMore();
       var total = prepared.libraries.length;
       count.textContent = matches.length === total
-        ? "All " + total + (total === 1 ? " library" : " libraries") + " are listed."
+        ? nt("The {count} library is listed.", "All {count} libraries are listed.", total, { count: total })
         : matches.length === 0
-          ? "No library matches. Try fewer words or clear a filter."
-          : matches.length + " of " + total + (total === 1 ? " library" : " libraries") + " match.";
+          ? t("No library matches. Try fewer words or clear a filter.")
+          : nt("{matches} of {count} library match.", "{matches} of {count} libraries match.", total,
+            { matches: matches.length, count: total });
       writeQuery(state);
       // Tests and measurements wait for this event instead of guessing how long rendering takes.
       root.dispatchEvent(new CustomEvent("rs:rendered", { detail: { matches: matches.length } }));
@@ -264,15 +266,27 @@
   function init() {
     var root = document.getElementById("rs-directory");
     if (!root || root.classList.contains("rs-ready")) return;
-    fetch(INDEX_URL, { credentials: "same-origin" })
-      .then(function (response) {
+    function json(url) {
+      return fetch(url, { credentials: "same-origin" }).then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.json();
+      });
+    }
+    var speaking = import(new URL("i18n.mjs", SCRIPT_URL).href).then(function (i18n) {
+      return i18n.speak(LANG).then(function () { t = i18n.t; nt = i18n.nt; });
+    });
+    Promise.all([json(INDEX_URL), json(new URL("messages/" + LANG + ".json", SCRIPT_URL).href), speaking])
+      .then(function (loaded) {
+        var index = loaded[0];
+        var words = loaded[1];
+        index.countries = words.countries;
+        METHOD_LABELS = words.channels;
+        (words.codes.publication_type || []).forEach(function (pair) { TYPE_LABELS[pair[0]] = pair[1] || pair[0]; });
+        start(root, prepare(index));
       })
-      .then(function (index) { start(root, prepare(index)); })
       .catch(function () {
         root.querySelector("#rs-count").textContent =
-          "The directory could not be loaded. Reload the page, or use the JSON or CSV download below.";
+          t("The directory could not be loaded. Reload the page, or use the JSON or CSV download below.");
       });
   }
 

@@ -14,9 +14,10 @@
  * the two agree with Python's gettext.
  */
 
-/** `template` with each `{name}` replaced by the text of `values[name]`. */
+/** `template` with each `{name}` replaced by the text of `values[name]`; a placeholder without a
+ *  value stays as it is, so that a page can look its sentences up once and fill them later. */
 export function fill(template, values = {}) {
-  return template.replace(/\{([a-z_]+)\}/g, (whole, name) => String(values[name]));
+  return template.replace(/\{([a-z_]+)\}/g, (whole, name) => (Object.hasOwn(values, name) ? String(values[name]) : whole));
 }
 
 /** A count as the whole number gettext chooses a form by (a number, a BigInt, a number read

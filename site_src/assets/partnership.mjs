@@ -8,23 +8,24 @@
  */
 
 import { Suggestions, searchable } from "./suggest.mjs";
+import { t } from "./i18n.mjs";
 import { PAGES_ROOT, TEXT as SHARED, channelDetails, el, fill, loadEngine, message } from "./ui.mjs";
 
 const TEXT = {
-  label: "Your library",
-  hint: "Its name, directory id, ISIL or OCLC symbol",
-  show: "Show the partnership",
-  ready: "Type your library and choose it from the list.",
-  toHere: "{other} → {me}: requests from your library to this one",
-  fromHere: "{me} → {other}: requests from this library to yours",
-  yes: "Yes: requests can be sent by {channel}.",
-  no: "No.",
-  notMutual: "They are not mutual partners, so no requests flow either way.",
-  waitingOnThem: "{me} lists {other} as a partner and waits for {other} to list it back.",
-  waitingOnUs: "{other} lists {me} as a partner; {me} has not listed it back.",
-  check: "Check a request from {other} to {me}",
-  answered: "Shown: the partnership of {other} with {me}.",
-  empty: "Type your library first.",
+  label: t("Your library"),
+  hint: t("Its name, directory id, ISIL or OCLC symbol"),
+  show: t("Show the partnership"),
+  ready: t("Type your library and choose it from the list."),
+  toHere: t("{other} → {me}: requests from your library to this one"),
+  fromHere: t("{me} → {other}: requests from this library to yours"),
+  yes: t("Yes: requests can be sent by {channel}."),
+  no: t("No."),
+  notMutual: t("They are not mutual partners, so no requests flow either way."),
+  waitingOnThem: t("{me} lists {other} as a partner and waits for {other} to list it back."),
+  waitingOnUs: t("{other} lists {me} as a partner; {me} has not listed it back."),
+  check: t("Check a request from {other} to {me}"),
+  answered: t("Shown: the partnership of {other} with {me}."),
+  empty: t("Type your library first."),
 };
 
 class PartnershipBox {

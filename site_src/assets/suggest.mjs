@@ -9,14 +9,15 @@
  * polite live region, which does not interrupt the typing.
  */
 
+import { t } from "./i18n.mjs";
 import { el } from "./ui.mjs";
 
 const MAX_SHOWN = 8;
 const TEXT = {
-  count: "{count} libraries match; use the up and down arrow keys to choose one.",
-  one: "1 library matches; press the down arrow key to choose it.",
-  none: "No library matches.",
-  chosen: "{name}, {country}",
+  count: t("{count} libraries match; use the up and down arrow keys to choose one."),
+  one: t("1 library matches; press the down arrow key to choose it."),
+  none: t("No library matches."),
+  chosen: t("{name}, {country}"),
 };
 
 function fold(text) {

@@ -7,6 +7,7 @@
 
 import { formatMoney } from "./engine/formats.mjs";
 import { speaking } from "./engine/messages.mjs";
+import { speak, t } from "./i18n.mjs";
 
 export const SITE_ROOT = new URL("../", import.meta.url);
 /** Where the pages of this page's language start: the site's root for English, `de/` below it for
@@ -27,16 +28,22 @@ function pageLanguage() {
   return ["en", "de", "fr", "es"].includes(lang) ? lang : "en";
 }
 
+// The page's words are read before any module that shows them is evaluated, so their tables of
+// words (below, and in the modules that import this one) are in the page's language; English
+// needs no catalog, and a catalog that cannot be read leaves the words in English.
+if (LANG !== "en") await speak(LANG).catch(() => null);
+
 export const TEXT = {
-  loading: "Loading the directory…",
-  loadFailed: "The directory could not be loaded, so nothing can be checked here. Reload the page, or use rsdir.",
+  loading: t("Loading the directory…"),
+  loadFailed: t("The directory could not be loaded, so nothing can be checked here. Reload the page, or use rsdir."),
+  channel: t("Channel"),
   channelFields: [
-    ["institution_code", "Alma institution code"], ["url", "Endpoint"], ["host", "Host"], ["port", "Port"],
-    ["symbol", "Agency symbol"], ["email", "Send requests to"],
+    ["institution_code", t("Alma institution code")], ["url", t("Endpoint")], ["host", t("Host")], ["port", t("Port")],
+    ["symbol", t("Agency symbol")], ["email", t("Send requests to")],
   ],
-  parameter: "Parameter",
-  noFee: "No fee",
-  fee: "Fee: {amount}",
+  parameter: t("Parameter"),
+  noFee: t("No fee"),
+  fee: t("Fee: {amount}"),
 };
 
 let engine = null;
@@ -108,7 +115,7 @@ export function mailto(address) {
 /** What the borrower needs to send by `channel`: its method in words and each of its settings. */
 export function channelDetails(words, channel) {
   const list = el("dl", { className: "rs-channel" },
-    el("dt", {}, "Channel"), el("dd", {}, words.channels[channel.method] ?? channel.method, " ", el("code", {}, channel.method)));
+    el("dt", {}, TEXT.channel), el("dd", {}, words.channels[channel.method] ?? channel.method, " ", el("code", {}, channel.method)));
   for (const [field, label] of TEXT.channelFields) {
     if (channel[field] === undefined) continue;
     const value = field === "email" ? mailto(String(channel[field])) : el("code", {}, String(channel[field]));

@@ -10,6 +10,8 @@
  * text from strangers: it reaches the page through `value` and `textContent` only.
  */
 import { today } from "../engine/days.mjs";
+import { fill, nt, t } from "../i18n.mjs";
+import { LANG } from "../ui.mjs";
 import { directoryFromCompact } from "./directory-data.mjs";
 import { ProfileForm } from "./form.mjs";
 import { checkProfile, recordPath } from "./profile-check.mjs";
@@ -21,7 +23,24 @@ const BRANCH = "main";
 const LONGEST_LINK = 8000;
 const ID = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
 const ANNOUNCE_AFTER_MS = 600;
-const SEVERITY_WORDS = { error: "", warning: "Warning: ", notice: "Note: " };
+const SEVERITY_WORDS = { error: "{where}: {message}", warning: t("Warning: {where}: {message}"),
+  notice: t("Note: {where}: {message}") };
+
+/* A field's label as the summary names it: without its "(optional)". */
+function withoutOptional(label) {
+  const copy = label.cloneNode(true);
+  for (const mark of copy.querySelectorAll(".rs-optional")) mark.remove();
+  return copy.textContent.trim();
+}
+
+/* The schema's titles (the form's labels) in the page's language, from the site's catalog. */
+function translateTitles(node) {
+  if (Array.isArray(node)) node.forEach(translateTitles);
+  else if (node !== null && typeof node === "object") {
+    if (typeof node.title === "string") node.title = t(node.title);
+    Object.values(node).forEach(translateTitles);
+  }
+}
 
 async function fetchJson(path) {
   const response = await fetch(new URL(path, SITE), { credentials: "same-origin" });
@@ -54,7 +73,7 @@ function pickerLists(schema, compact, words, rules) {
   const countries = Object.entries(words.countries).map(([value, label]) => ({ value, label }));
   let currencyName = (code) => code;
   try {
-    const names = new Intl.DisplayNames(["en"], { type: "currency" });
+    const names = new Intl.DisplayNames([LANG], { type: "currency" });
     currencyName = (code) => names.of(code) || code;
   } catch (error) {
     // A browser without Intl.DisplayNames shows the codes alone.
@@ -65,9 +84,9 @@ function pickerLists(schema, compact, words, rules) {
   return {
     lists: {
       countries, currencies, institutions, pods,
-      "lends-to": [{ value: "*", label: "Every country" }, ...countries],
+      "lends-to": [{ value: "*", label: t("Every country") }, ...countries],
       zones: rules.time_zones.map((value) => ({ value, label: value })),
-      partners: [...institutions, ...pods.map(({ value, label }) => ({ value: `pod:${value}`, label: `Pod: ${label}` }))],
+      partners: [...institutions, ...pods.map(({ value, label }) => ({ value: `pod:${value}`, label: fill(t("Pod: {pod}"), { pod: label }) }))],
     },
     labels: {
       country: words.countries,
@@ -132,15 +151,16 @@ class Editor {
     try {
       [schema, rules, compact, words] = await Promise.all([
         fetchJson("schema/institution.schema.json"), fetchJson("assets/editor-rules.json"),
-        fetchJson("feed/v1/compact.json"), fetchJson("assets/messages/en.json")]);
+        fetchJson("feed/v1/compact.json"), fetchJson(`assets/messages/${LANG}.json`)]);
     } catch (error) {
-      this.status.textContent = "The editor could not load what it needs. Reload the page; if it happens again, "
-        + "write the profile as the guide to joining describes.";
+      this.status.textContent = t("The editor could not load what it needs. Reload the page; if it happens again, "
+        + "write the profile as the guide to joining describes.");
       return;
     }
+    translateTitles(schema);
     if (wanted !== null) {
       if (!ID.test(wanted)) {
-        this.status.textContent = `There is no profile with the id “${wanted}”. Check the address, or start a new profile.`;
+        this.status.textContent = fill(t("There is no profile with the id “{id}”. Check the address, or start a new profile."), { id: wanted });
         return;
       }
       try {
@@ -149,8 +169,8 @@ class Editor {
         this.original = { id: wanted, path: recordPath(record) };
       } catch (error) {
         this.status.textContent = error.status === 404
-          ? `There is no profile with the id “${wanted}” in the directory. Check the address, or start a new profile.`
-          : `The profile “${wanted}” could not be loaded. Reload the page to try again.`;
+          ? fill(t("There is no profile with the id “{id}” in the directory. Check the address, or start a new profile."), { id: wanted })
+          : fill(t("The profile “{id}” could not be loaded. Reload the page to try again."), { id: wanted });
         return;
       }
     }
@@ -168,7 +188,7 @@ class Editor {
     this.wire();
     this.update();
     this.root.querySelector("#rs-editor-heading").textContent = this.original
-      ? `Editing the profile ${this.original.id}` : "A new profile";
+      ? fill(t("Editing the profile {id}"), { id: this.original.id }) : t("A new profile");
     this.root.classList.add("rs-ready");
   }
 
@@ -197,13 +217,13 @@ class Editor {
     this.renderSummary();
     const errors = this.result.problems.filter((problem) => problem.severity === "error").length;
     const path = recordPath(this.form.record);
-    this.path.textContent = path || "The file's place follows from the id and the country.";
+    this.path.textContent = path || t("The file's place follows from the id and the country.");
     this.yaml.value = this.result.file || "";
     this.fileNote.textContent = this.result.file
-      ? (this.original ? "This is the file as it will be saved. Comments in the old file are not kept."
-        : "This is the file as it will be saved.")
-      : `The file is shown here once ${errors === 1 ? "the problem" : `the ${errors} problems`} in the form `
-        + `${errors === 1 ? "is" : "are"} fixed.`;
+      ? (this.original ? t("This is the file as it will be saved. Comments in the old file are not kept.")
+        : t("This is the file as it will be saved."))
+      : nt("The file is shown here once the problem in the form is fixed.",
+        "The file is shown here once the {count} problems in the form are fixed.", errors, { count: errors });
     this.root.querySelector("#rs-editor-show").hidden = !errors;
     clearTimeout(this.timer);
     if (this.lastCount === null) this.announceCount(errors);
@@ -215,8 +235,9 @@ class Editor {
     if (errors === this.lastCount) return;
     this.lastCount = errors;
     this.status.textContent = errors
-      ? `${errors} ${errors === 1 ? "problem" : "problems"} to fix before the file can be saved.`
-      : "The profile has no problems: the file is ready to save.";
+      ? nt("{count} problem to fix before the file can be saved.", "{count} problems to fix before the file can be saved.",
+        errors, { count: errors })
+      : t("The profile has no problems: the file is ready to save.");
   }
 
   renderSummary() {
@@ -226,8 +247,8 @@ class Editor {
     for (const problem of shown) {
       const item = element("li", { class: problem.severity === "error" ? "rs-summary-error" : "rs-summary-warning" });
       const label = problem.target && document.querySelector(`label[for="${CSS.escape(problem.target)}"]`);
-      const where = label ? label.textContent.replace(/\s*\(optional\)$/, "") : "The profile";
-      const text = `${SEVERITY_WORDS[problem.severity]}${where}: ${problem.message}`;
+      const where = label ? withoutOptional(label) : t("The profile");
+      const text = fill(SEVERITY_WORDS[problem.severity], { where, message: problem.message });
       if (problem.target) {
         const link = element("a", { href: `#${problem.target}`, "data-target": problem.target }, text);
         item.append(link);
@@ -238,8 +259,9 @@ class Editor {
     }
     const errors = shown.filter((problem) => problem.severity === "error").length;
     this.summary.querySelector("h2").textContent = errors
-      ? `${errors} ${errors === 1 ? "problem" : "problems"} to fix before the file can be saved`
-      : "Worth checking before you save";
+      ? nt("{count} problem to fix before the file can be saved", "{count} problems to fix before the file can be saved",
+        errors, { count: errors })
+      : t("Worth checking before you save");
     this.summary.hidden = !shown.length;
   }
 
@@ -253,7 +275,7 @@ class Editor {
   ready() {
     if (this.result.file) return true;
     this.showProblems();
-    this.actionStatus.textContent = "The file is not ready yet: fix the problems listed at the top first.";
+    this.actionStatus.textContent = t("The file is not ready yet: fix the problems listed at the top first.");
     return false;
   }
 
@@ -269,8 +291,8 @@ class Editor {
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(link.href), 0);
-    this.actionStatus.textContent = `The file ${this.fileName()} is downloaded. Put it into ${recordPath(this.form.record)} `
-      + "in your copy of the directory.";
+    this.actionStatus.textContent = fill(t("The file {file} is downloaded. Put it into {path} in your copy of the directory."),
+      { file: this.fileName(), path: recordPath(this.form.record) });
   }
 
   async writeClipboard() {
@@ -288,14 +310,14 @@ class Editor {
   async copy() {
     if (!this.ready()) return;
     this.actionStatus.textContent = await this.writeClipboard()
-      ? "The file is copied. Paste it where you need it."
-      : "The file could not be copied: select the text in the box and copy it yourself (Ctrl+C or ⌘C).";
+      ? t("The file is copied. Paste it where you need it.")
+      : t("The file could not be copied: select the text in the box and copy it yourself (Ctrl+C or ⌘C).");
   }
 
   async propose() {
     if (!this.ready()) return;
     if (!this.repoUrl) {
-      this.actionStatus.textContent = "This site does not say where its repository is; download the file instead.";
+      this.actionStatus.textContent = t("This site does not say where its repository is; download the file instead.");
       return;
     }
     const path = recordPath(this.form.record);
@@ -304,27 +326,27 @@ class Editor {
       address = `${this.repoUrl}/edit/${BRANCH}/${this.original.path.split("/").map(encodeURIComponent).join("/")}`;
       const copied = await this.writeClipboard();
       message = copied
-        ? "The file is copied. On GitHub's page, select everything in the editor (Ctrl+A), paste (Ctrl+V), then "
-          + "choose “Commit changes…” and “Propose changes”."
-        : "The file could not be copied: select the text in the box and copy it, then paste it into GitHub's editor.";
+        ? t("The file is copied. On GitHub's page, select everything in the editor (Ctrl+A), paste (Ctrl+V), then "
+          + "choose “Commit changes…” and “Propose changes”.")
+        : t("The file could not be copied: select the text in the box and copy it, then paste it into GitHub's editor.");
       if (path !== this.original.path) {
-        message += ` The id or the country changed, so rename the file on GitHub's page to ${path}.`;
+        message += " " + fill(t("The id or the country changed, so rename the file on GitHub's page to {path}."), { path });
       }
     } else {
       const base = `${this.repoUrl}/new/${BRANCH}?filename=${encodeURIComponent(path)}`;
       const withFile = `${base}&value=${encodeURIComponent(this.result.file)}`;
       if (withFile.length <= LONGEST_LINK) {
         address = withFile;
-        message = "GitHub's page for a new file opens with your file filled in. Choose “Commit changes…” and "
-          + "“Propose changes” there.";
+        message = t("GitHub's page for a new file opens with your file filled in. Choose “Commit changes…” and "
+          + "“Propose changes” there.");
       } else {
         address = base;
         const copied = await this.writeClipboard();
         message = copied
-          ? "Your file is too long to put into the link, so it is copied: paste it into GitHub's editor (Ctrl+V), "
-            + "then choose “Commit changes…” and “Propose changes”."
-          : "Your file is too long to put into the link and could not be copied: select the text in the box, copy it "
-            + "and paste it into GitHub's editor.";
+          ? t("Your file is too long to put into the link, so it is copied: paste it into GitHub's editor (Ctrl+V), "
+            + "then choose “Commit changes…” and “Propose changes”.")
+          : t("Your file is too long to put into the link and could not be copied: select the text in the box, copy it "
+            + "and paste it into GitHub's editor.");
       }
     }
     this.actionStatus.textContent = message;

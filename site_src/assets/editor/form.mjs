@@ -14,6 +14,7 @@
 import { today } from "../engine/days.mjs";
 import { MAX_SCALAR_CHARS } from "../engine/loader.mjs";
 import { DECIMAL_TEXT, INTEGER_TEXT } from "../engine/numbers.mjs";
+import { fill, t } from "../i18n.mjs";
 
 const CHOOSER_AFTER = 5;       // a mapping of more optional fields than this lets you pick them
 const CHECKBOXES_UP_TO = 30;   // a code list this short is a set of checkboxes, a longer one a search
@@ -244,7 +245,7 @@ export class ProfileForm {
   heading(legend, node, path, required, hintId) {
     const title = node.title || String(path[path.length - 1]);
     legend.textContent = title;
-    if (!required) legend.append(" ", element("span", { className: "rs-optional" }, "(optional)"));
+    if (!required) legend.append(" ", element("span", { className: "rs-optional" }, t("(optional)")));
     return node.description ? element("p", { className: "rs-hint", id: hintId }, node.description) : null;
   }
 
@@ -274,7 +275,7 @@ export class ProfileForm {
       const on = isMapping(value);
       const toggle = element("input", { type: "checkbox", id: `${id}-on`, "aria-controls": `${id}-fields` });
       toggle.checked = on;
-      const label = element("label", { for: `${id}-on` }, `${node.title}: fill in this section`);
+      const label = element("label", { for: `${id}-on` }, fill(t("{section}: fill in this section"), { section: node.title }));
       const fields = element("div", { className: "rs-fields", id: `${id}-fields` });
       if (on) fields.append(...this.objectFields(node, path, value));
       toggle.addEventListener("change", () => this.toggleSection(path, node, toggle, fields));
@@ -300,7 +301,8 @@ export class ProfileForm {
     }
     for (const stale of [...this.targets.keys()]) if (stale.startsWith(key.slice(0, -1) + ",")) this.targets.delete(stale);
     fields.replaceChildren(...(toggle.checked ? this.objectFields(node, path, this.valueAt(path)) : []));
-    this.announce(toggle.checked ? `The section “${node.title}” is open.` : `The section “${node.title}” is left out.`);
+    this.announce(fill(toggle.checked ? t("The section “{section}” is open.") : t("The section “{section}” is left out."),
+      { section: node.title }));
     this.changed(path);
   }
 
@@ -328,12 +330,12 @@ export class ProfileForm {
         if (!has(current, key)) continue;
         const part = this.field(path.concat(key), true);
         const remove = element("button", { type: "button", className: "md-button rs-remove",
-          "aria-label": `Remove: ${this.childNode(node, key).node.title}` }, "Remove");
+          "aria-label": fill(t("Remove: {name}"), { name: this.childNode(node, key).node.title }) }, t("Remove"));
         remove.addEventListener("click", () => {
           delete this.valueAt(path)[key];
           this.rerender(path, box, build);
           document.getElementById(`${id}-add-choice`).focus();
-          this.announce(`The condition “${this.childNode(node, key).node.title}” is removed.`);
+          this.announce(fill(t("The condition “{condition}” is removed."), { condition: this.childNode(node, key).node.title }));
           this.changed(path);
         });
         const row = element("div", { className: "rs-chosen" });
@@ -343,10 +345,10 @@ export class ProfileForm {
       const free = Object.keys(node.properties).filter((key) => !has(current, key));
       if (free.length) {
         const adder = element("div", { className: "rs-add-choice" });
-        const label = element("label", { for: `${id}-add-choice` }, `Add to “${node.title || "this section"}”`);
+        const label = element("label", { for: `${id}-add-choice` }, node.title ? fill(t("Add to “{section}”"), { section: node.title }) : t("Add to this section"));
         const select = element("select", { id: `${id}-add-choice` });
         for (const key of free) select.add(new Option(this.childNode(node, key).node.title || key, key));
-        const add = element("button", { type: "button", className: "md-button" }, "Add");
+        const add = element("button", { type: "button", className: "md-button" }, t("Add"));
         add.addEventListener("click", () => {
           const key = select.value;
           const child = this.childNode(node, key).node;
@@ -354,7 +356,7 @@ export class ProfileForm {
           this.rerender(path, box, build);
           const target = this.targets.get(pathKey(path.concat(key)));
           if (target) target.focus.focus();
-          this.announce(`The condition “${child.title || key}” is added.`);
+          this.announce(fill(t("The condition “{condition}” is added."), { condition: child.title || key }));
           this.changed(path);
         });
         adder.append(label, select, add);
@@ -374,9 +376,9 @@ export class ProfileForm {
     const build = () => {
       const current = Array.isArray(this.valueAt(path)) ? this.valueAt(path) : [];
       const { fieldset, error } = this.group("rs-list", path, node, required);
-      const itemTitle = items.title || "entry";
+      const itemTitle = items.title || t("Entry");
       current.forEach((_, index) => fieldset.append(this.listItem(path, items, index, current.length, itemTitle, fieldset, build)));
-      const add = element("button", { type: "button", className: "md-button rs-add", id: `${id}-add` }, `Add ${itemTitle}`);
+      const add = element("button", { type: "button", className: "md-button rs-add", id: `${id}-add` }, fill(t("Add: {item}"), { item: itemTitle }));
       add.addEventListener("click", () => {
         const list = Array.isArray(this.valueAt(path)) ? this.valueAt(path) : [];
         list.push(items.type === "object" ? this.starting(items) : "");
@@ -423,13 +425,13 @@ export class ProfileForm {
         const wrap = document.querySelector(`#${CSS.escape(controlId(path))}-group > .rs-item-wrap:nth-of-type(${index + step + 1})`);
         const same = wrap.querySelector(`.rs-move[data-step="${step}"]`);
         (same.disabled ? wrap.querySelector(`.rs-move[data-step="${-step}"]`) : same).focus();
-        this.announce(`${itemTitle} ${index + 1} is now ${itemTitle} ${index + step + 1}.`);
+        this.announce(fill(t("{item} {from} is now {item} {to}."), { item: itemTitle, from: index + 1, to: index + step + 1 }));
         this.changed(path);
       });
       button.dataset.step = String(step);
       return button;
     };
-    const remove = element("button", { type: "button", className: "md-button rs-remove", "aria-label": `Remove: ${name}` }, "Remove");
+    const remove = element("button", { type: "button", className: "md-button rs-remove", "aria-label": fill(t("Remove: {name}"), { name }) }, t("Remove"));
     remove.addEventListener("click", () => {
       const list = this.valueAt(path);
       list.splice(index, 1);
@@ -437,10 +439,10 @@ export class ProfileForm {
       this.rerender(path, this.targets.get(pathKey(path)).wrapper, build);
       const next = document.querySelectorAll(`#${CSS.escape(controlId(path))}-group > .rs-item-wrap .rs-remove`)[Math.min(index, list.length - 1)];
       (next || document.getElementById(`${controlId(path)}-add`)).focus();
-      this.announce(`${name} is removed.`);
+      this.announce(fill(t("{name} is removed."), { name }));
       this.changed(path);
     });
-    actions.append(move(-1, "Move up"), move(1, "Move down"), remove);
+    actions.append(move(-1, t("Move up")), move(1, t("Move down")), remove);
     const wrap = element("div", { className: "rs-item-wrap" });
     wrap.append(body, actions);
     return wrap;
@@ -471,7 +473,7 @@ export class ProfileForm {
       while (selectorField.nextSibling) selectorField.nextSibling.remove();
       const required = this.requiredKeys(node, value);
       body.append(...allowed.filter((key) => key !== selector).map((key) => this.field(path.concat(key), required.includes(key))));
-      this.announce(`The fields for ${control.options[control.selectedIndex].text} are shown.`);
+      this.announce(fill(t("The fields for {choice} are shown."), { choice: control.options[control.selectedIndex].text }));
       this.showProblems(this.problems);
     });
   }
@@ -522,20 +524,20 @@ export class ProfileForm {
           "aria-describedby": `${valueId}-error` });
         valueInput.value = typeof text === "string" ? text : JSON.stringify(text);
         for (const input of [nameInput, valueInput]) input.addEventListener("input", () => this.limited(input, node, rewrite));
-        const remove = element("button", { type: "button", className: "md-button rs-remove", "aria-label": `Remove: parameter ${index + 1}` }, "Remove");
+        const remove = element("button", { type: "button", className: "md-button rs-remove", "aria-label": fill(t("Remove: parameter {number}"), { number: index + 1 }) }, t("Remove"));
         remove.addEventListener("click", () => {
           pair.remove();
           rewrite();
           this.rerender(path, this.targets.get(pathKey(path)).wrapper, build);
           document.getElementById(`${id}-add`).focus();
-          this.announce(`Parameter ${index + 1} is removed.`);
+          this.announce(fill(t("Parameter {number} is removed."), { number: index + 1 }));
         });
-        pair.append(element("label", { for: nameId }, `Name ${index + 1}`), nameInput,
-          element("label", { for: valueId }, `Value ${index + 1}`), this.errorSlot(`${valueId}-error`), valueInput, remove);
+        pair.append(element("label", { for: nameId }, fill(t("Name {number}"), { number: index + 1 })), nameInput,
+          element("label", { for: valueId }, fill(t("Value {number}"), { number: index + 1 })), this.errorSlot(`${valueId}-error`), valueInput, remove);
         fieldset.append(pair);
         this.register(path.concat(name), { focus: valueInput, error: pair.querySelector(".rs-error"), control: valueInput, wrapper: pair });
       });
-      const add = element("button", { type: "button", className: "md-button rs-add", id: `${id}-add` }, "Add a parameter");
+      const add = element("button", { type: "button", className: "md-button rs-add", id: `${id}-add` }, t("Add a parameter"));
       add.addEventListener("click", () => {
         const current = isMapping(this.valueAt(path)) ? this.valueAt(path) : {};
         let name = "Name";
@@ -562,7 +564,7 @@ export class ProfileForm {
     const label = element("label", { for: id });
     const title = itemLabel || node.title || String(path[path.length - 1]);
     label.textContent = title;
-    if (!required) label.append(" ", element("span", { className: "rs-optional" }, "(optional)"));
+    if (!required) label.append(" ", element("span", { className: "rs-optional" }, t("(optional)")));
     const describedBy = [];
     const parts = [label];
     if (node.description && !itemLabel) {
@@ -622,12 +624,12 @@ export class ProfileForm {
 
   select(path, node, name, choices, value, id) {
     const select = element("select", { id });
-    if (!(node.enum || []).includes(value)) select.add(new Option(value === undefined ? "Choose…" : String(value), ""));
+    if (!(node.enum || []).includes(value)) select.add(new Option(value === undefined ? t("Choose…") : String(value), ""));
     if (name === "reason") {
       // Grouped by the outcome each reason belongs to, in the order the outcomes are offered.
       for (const outcome of this.schema.$defs.rule.properties.outcome.enum) {
         const codes = this.rules.reasons[outcome];
-        const group = element("optgroup", { label: `Reasons when the outcome is ${outcome}` });
+        const group = element("optgroup", { label: fill(t("Reasons when the outcome is {outcome}"), { outcome }) });
         for (const choice of choices.filter((c) => codes.includes(c.value))) group.append(new Option(choice.label, choice.value));
         select.append(group);
       }
@@ -688,8 +690,8 @@ export class ProfileForm {
     const note = target && target.note;
     if (length > limit) {
       control.value = Array.from(control.value).slice(0, limit).join("");
-      const message = `The text was ${length.toLocaleString("en-US")} characters long; it was cut to the `
-        + `${limit.toLocaleString("en-US")} characters this field can hold.`;
+      const message = fill(t("The text was {length} characters long; it was cut to the {limit} characters this field can hold."),
+        { length: length.toLocaleString(document.documentElement.lang || "en"), limit: limit.toLocaleString(document.documentElement.lang || "en") });
       if (note) { note.textContent = message; note.hidden = false; }
       this.announce(message);
     } else if (note && !note.hidden) {
@@ -701,11 +703,11 @@ export class ProfileForm {
 
   confirmButton(path, control) {
     const button = element("button", { type: "button", className: "md-button", id: "rs-editor-confirm" },
-      "I have checked the profile: set to today");
+      t("I have checked the profile: set to today"));
     button.addEventListener("click", () => {
       control.value = today();
       this.write(path, control.value);
-      this.announce(`Last reviewed is set to today, ${control.value}.`);
+      this.announce(fill(t("Last reviewed is set to today, {date}."), { date: control.value }));
       this.changed(path);
     });
     return button;
@@ -757,7 +759,7 @@ export class ProfileForm {
         mine.forEach((problem, index) => {
           if (index) entry.error.append(element("br"));
           entry.error.append(element("span", { className: "rs-visually-hidden" },
-            { error: "Error: ", warning: "Warning: ", notice: "Note: " }[problem.severity]), problem.message);
+            `${{ error: t("Error:"), warning: t("Warning:"), notice: t("Note:") }[problem.severity]} `), problem.message);
         });
         entry.error.hidden = !mine.length;
         entry.error.classList.toggle("rs-error--warning", mine.length > 0 && mine.every((p) => p.severity !== "error"));
