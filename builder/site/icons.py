@@ -13,8 +13,9 @@ import re
 from typing import Callable
 
 SPRITE_PATH = "assets/icons.svg"
-# Our name of each icon (the key of `theme.icon` the theme reads it from) and the theme's icon it
-# stands for: the theme's defaults, so nothing looks different.
+# Our name of each icon (the key of `theme.icon` the theme reads it from, or the file our own
+# overrides include) and the theme's icon it stands for: the theme's defaults, so nothing looks
+# different.
 THEME_ICONS = {
     "logo": "material/library",
     "menu": "material/menu",
@@ -23,6 +24,7 @@ THEME_ICONS = {
     "next": "material/arrow-right",
     "close": "material/close",
     "repo": "fontawesome/brands/git-alt",
+    "translate": "material/translate",  # our language switch's, not the theme's
 }
 # The theme's icon files are one `<svg>` element with a viewBox; Font Awesome's carry a comment
 # with their licence, which the symbol keeps.
