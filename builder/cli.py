@@ -47,24 +47,24 @@ def languages_option(function):
              "English, the site's root, is always built. Default: all (en,de,fr,es).")(function)
 
 
-def cache_option(function):
-    """`--no-cache` for a command that reads the directory; its choice is kept in the click context,
-    where `directory_cache` finds it."""
+def _context_flag(key: str, *declarations: str, help: str):
+    """A flag that a command does not take as an argument: its choice is kept in the click
+    context under `key`, where the helper that needs it (`directory_cache`, `command_progress`)
+    finds it."""
     def remember(ctx, param, value):
-        ctx.meta["rsdir.no_cache"] = value
-    return click.option("--no-cache", is_flag=True, expose_value=False, callback=remember,
-                        help="Read and check every record afresh, without the cache in "
-                             "$XDG_CACHE_HOME/rsdir (answers are the same either way).")(function)
+        ctx.meta[key] = value
+    return click.option(*declarations, is_flag=True, expose_value=False, callback=remember, help=help)
 
 
-def quiet_option(function):
-    """`--quiet` for a command that shows its progress on a terminal; kept in the click context,
-    where `command_progress` finds it."""
-    def remember(ctx, param, value):
-        ctx.meta["rsdir.quiet"] = value
-    return click.option("--quiet", "-q", is_flag=True, expose_value=False, callback=remember,
-                        help="Show no progress bars on the terminal (results and problems are "
-                             "printed as ever).")(function)
+# `--no-cache` for a command that reads the directory.
+cache_option = _context_flag(
+    "rsdir.no_cache", "--no-cache",
+    help="Read and check every record afresh, without the cache in $XDG_CACHE_HOME/rsdir (answers "
+         "are the same either way).")
+# `--quiet` for a command that shows its progress on a terminal.
+quiet_option = _context_flag(
+    "rsdir.quiet", "--quiet", "-q",
+    help="Show no progress bars on the terminal (results and problems are printed as ever).")
 
 
 def command_progress() -> Progress:
