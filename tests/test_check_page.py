@@ -431,6 +431,56 @@ def test_the_partnership_box_works_by_keyboard_alone(sample_site, open_page):
     assert page.inner_text(".rs-pair__status").startswith("Shown:")
 
 
+# --- the partner lists of institution pages ---------------------------------------------------------
+
+def partner_lists(page) -> dict[str, list[tuple[str, str]]]:
+    """Each list the page's script filled: its `data-partners` key → (link, name) of every item."""
+    page.wait_for_function("() => [...document.querySelectorAll('[data-partners]')].every(list => list.children.length)")
+    return page.evaluate("""() => Object.fromEntries([...document.querySelectorAll('[data-partners]')].map(list =>
+        [list.dataset.partners, [...list.querySelectorAll('li > a')].map(a => [a.getAttribute('href'), a.textContent])]))""")
+
+
+def test_the_partner_lists_name_every_partner_as_the_directory_knows_it(sample_site, sample_directory, open_page):
+    _, base = sample_site
+    for institution_id in ("de-nordbib", "us-lakeside"):
+        page = open_page(f"{base}institutions/{institution_id}/")
+        lists = partner_lists(page)
+        expected = {key: [[f"../{partner}/", sample_directory.institutions[partner].name]
+                          for partner in getattr(sample_directory, key)(institution_id)
+                          if partner in sample_directory.institutions]
+                    for key in ("mutual_partners", "waiting_on_them", "waiting_on_us")}
+        assert lists == {key: items for key, items in expected.items() if items}
+        assert page.inner_text(".rs-partners__status") == ""
+        first_href = lists["mutual_partners"][0][0]
+        page.click(f".rs-partners a[href='{first_href}']")
+        page.wait_for_url(f"**/institutions/{first_href.strip('./')}/")
+
+
+def test_the_partner_lists_of_a_german_page_lead_to_german_pages(multilingual_site, sample_directory, open_page):
+    page = open_page(f"{multilingual_site}de/institutions/de-nordbib/")
+    mutual = partner_lists(page)["mutual_partners"]
+    assert [name for _, name in mutual] == [sample_directory.institutions[partner].name
+                                            for partner in sample_directory.mutual_partners("de-nordbib")]
+    assert f"Gegenseitige Partner ({len(mutual)})" in page.inner_text(".rs-partners")
+    page.click(f".rs-partners a[href='{mutual[0][0]}']")
+    page.wait_for_load_state()
+    assert "/de/institutions/" in page.url and page.evaluate("document.documentElement.lang") == "de"
+
+
+def test_a_partner_list_that_cannot_be_loaded_says_so(sample_site, open_page, browser):
+    _, base = sample_site
+    context = browser.new_context()
+    context.route("**/directory-index.json", lambda route: route.fulfill(status=404, body="gone"))
+    try:
+        page = context.new_page()
+        page.goto(f"{base}institutions/de-nordbib/")
+        page.wait_for_function("() => document.querySelector('.rs-partners__status').textContent.length > 0")
+        assert "could not be loaded" in page.inner_text(".rs-partners__status")
+        assert page.query_selector_all("[data-partners] li") == []
+    finally:
+        context.close()
+
+
 # --- hostile records ---------------------------------------------------------------------------------
 
 def test_hostile_records_show_as_text_on_the_check_page_and_in_the_box(hostile_site, open_page):
@@ -450,3 +500,7 @@ def test_hostile_records_show_as_text_on_the_check_page_and_in_the_box(hostile_s
     show_partnership(box, "DE-Hx1")
     assert hostile.name in box.inner_text("#rs-pair-answer")
     assert box.query_selector_all(INJECTED) == [] and box.query_selector_all("#rs-pair-answer script") == []
+    listed = open_page(f"{hostile_site}institutions/us-plain/")
+    names = [name for items in partner_lists(listed).values() for _, name in items]
+    assert hostile.name in names
+    assert listed.query_selector_all(INJECTED) == [] and listed.query_selector_all(".rs-partners script") == []

@@ -141,17 +141,22 @@ def test_an_institution_page_reads_in_the_readers_language_and_keeps_the_records
 
 
 def test_partners_are_split_into_mutual_and_waiting(sample_pages):
+    """The page counts each list and leaves its names to the page's script, which fills the
+    lists from the profile's feed file (`derived`, keyed as `data-partners` names them)."""
     directory = directory_of(SAMPLE)
     for institution_id in directory.institutions:
         body = sample_pages[f"institutions/{institution_id}.md"].body
         mutual = directory.mutual_partners(institution_id)
         assert f"Mutual partners ({len(mutual)})" in body
+        assert ('data-partners="mutual_partners"' in body) == bool(mutual)
         for partner in mutual:
-            assert f'href="../{partner}/"' in body
-        if directory.waiting_on_them(institution_id):
-            assert "waiting for them to list us" in body
+            assert f'href="../{partner}/"' not in body
+        waiting = directory.waiting_on_them(institution_id)
+        assert (f"waiting for them to list us ({len(waiting)})" in body) == bool(waiting)
+        assert ('data-partners="waiting_on_them"' in body) == bool(waiting)
         if directory.waiting_on_us(institution_id):
-            assert "we have not listed them" in body
+            assert "we have not listed them" in body and 'data-partners="waiting_on_us"' in body
+        assert 'src="../../assets/partner-lists.mjs"' in body
 
 
 def test_pod_page_lists_confirmed_members(sample_pages):

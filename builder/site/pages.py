@@ -342,6 +342,11 @@ def _render(template: str, words: PageWords, **context) -> str:
     return "\n".join(line for line in html.splitlines() if line.strip()) + "\n"
 
 
+def _known(directory: Directory, ids: Iterable[str]) -> list[str]:
+    """The ids of institutions in the directory, as the page's script lists them."""
+    return [i for i in ids if i in directory.institutions]
+
+
 def _names(directory: Directory, ids: Iterable[str]) -> list[tuple[str, str]]:
     return [(i, directory.institutions[i].name) for i in ids if i in directory.institutions]
 
@@ -360,9 +365,10 @@ def institution_page(directory: Directory, institution: Institution, today: dt.d
         country=words.country(institution.country), city=institution.city, pods=pods,
         identifiers=identifiers_of(institution, words),
         closures_ahead=closures_ahead(lending, today) if lending else [],
-        mutual=_names(directory, directory.mutual_partners(institution.id)),
-        waiting_on_them=_names(directory, directory.waiting_on_them(institution.id)),
-        waiting_on_us=_names(directory, directory.waiting_on_us(institution.id)),
+        # Only counted here: the page's script lists them by name (assets/partner-lists.mjs).
+        mutual=_known(directory, directory.mutual_partners(institution.id)),
+        waiting_on_them=_known(directory, directory.waiting_on_them(institution.id)),
+        waiting_on_us=_known(directory, directory.waiting_on_us(institution.id)),
         feed_json=f"feed/v1/institutions/{checked_id(institution.id)}.json",
         alma_json=f"feed/v1/alma/{checked_id(institution.id)}.json",
         reshare_json=f"feed/v1/reshare/{checked_id(institution.id)}.json",
