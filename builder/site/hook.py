@@ -21,6 +21,8 @@ import os
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
+import jinja2
+import jinja2.bccache
 from markupsafe import Markup, escape
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
@@ -78,6 +80,26 @@ class _State:
 
 
 _state = _State()
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """The theme's templates compiled once per run: each language's build gets a new Jinja
+    environment from mkdocs, which would compile the same fifty templates again. A template
+    whose source changed (`rsdir serve` after an edit) has another checksum and is compiled anew."""
+
+    def __init__(self) -> None:
+        self._compiled: dict[str, tuple[str, object]] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        checksum, code = self._compiled.get(bucket.key, (None, None))
+        if checksum == bucket.checksum:
+            bucket.code = code
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._compiled[bucket.key] = (bucket.checksum, bucket.code)
+
+
+_compiled_templates = _CompiledTemplates()
 
 
 def language_of(config: MkDocsConfig) -> Language:
@@ -252,6 +274,7 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
 def on_env(env, config: MkDocsConfig, files: Files):
     """The theme overrides' `_()` speak the build's language, from the site's catalog."""
     env.install_gettext_translations(catalogs.translations("site", language_of(config).code))
+    env.bytecode_cache = _compiled_templates
     _state.env, _state.files = env, files
     return env
 
@@ -376,7 +399,9 @@ def _write_record_pages(config: MkDocsConfig, site_dir: Path) -> None:
             url = pages.page_url(path)
             target = output_path(site_dir, f"{url}index.html")
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(shell.page(url, page.title, _rebased(page.body, url, config)), encoding="utf-8")
+            # The page's own links are right for its language already (pages.py); only the
+            # theme's page around it needed rebasing, once.
+            target.write_text(shell.page(url, page.title, page.body), encoding="utf-8")
             if page.search is not None:
                 entries.append({"location": url, "title": str(escape(page.title)), "text": page.search})
             stage.advance()

@@ -30,7 +30,7 @@ from ..codes import CODE_WORDS, words_in
 from ..schemas import schema
 from ..wording import family_name, requests_in_words
 from ..model import CHANNEL_FAMILY, FAMILY_NAMES, Directory, Institution, Pod
-from . import maps
+from . import languages, maps
 from .maps import WorldMap
 from .words import PageWords, page_words
 
@@ -294,6 +294,14 @@ def rule_in_words(rule: Mapping, currency: str | None, words: PageWords = ENGLIS
     return sentence[:1].upper() + sentence[1:]
 
 
+def _link_in(lang: str):
+    """`link` for the pages of `lang`: a file (the feed, a script, the map's shapes) exists only
+    once, at the site's root, which is one folder above the pages of a language other than the
+    default (builder/site/languages.py)."""
+    up = "../" * languages.folder(languages.by_code(lang)).count("/")
+    return lambda here, target: link(here, target) if target.endswith(".md") else up + link(here, target)
+
+
 @cache
 def _environment(lang: str) -> jinja2.Environment:
     """The templates in `lang`: one environment per language, whose globals speak it."""
@@ -318,7 +326,7 @@ def _environment(lang: str) -> jinja2.Environment:
     environment.filters["coordinate"] = maps.coordinate
     environment.globals.update(
         gettext=words.markup, ngettext=words.markup_plural, lang=lang,
-        link=link, institution_path=institution_path, pod_path=pod_path, country_path=country_path,
+        link=_link_in(lang), institution_path=institution_path, pod_path=pod_path, country_path=country_path,
         channel_labels={method: channel_label(method, lang) for method in CHANNEL_LABELS},
         role_labels=role_labels(words), family_names={family: family_name(family, lang) for family in FAMILY_NAMES},
         channel_family=CHANNEL_FAMILY, paragraphs=paragraphs, services_of=services_of,
