@@ -65,8 +65,9 @@ DOMAINS: dict[str, Domain] = {domain.name: domain for domain in (
                     ("site_src/overrides/**.html", "jinja2"),
                     ("site_src/assets/**.mjs", "javascript"),
                     ("site_src/assets/**.js", "javascript"),
-                    # The schemas' titles: the profile editor's labels and the field reference's names.
-                    ("schema/institution.schema.json", "builder.catalogs:extract_schema_titles")),
+                    # The schemas' titles and descriptions: the profile editor's labels and hints, and
+                    # the field reference's names and meanings.
+                    ("schema/*.schema.json", "builder.catalogs:extract_schema_words")),
            keywords={**_DEFAULT_KEYWORDS, "t": None, "nt": (1, 2)},
            options={"builder/site/templates/**.j2": {"trim_blocks": "true", "lstrip_blocks": "true", "silent": "false"},
                     "site_src/overrides/**.html": {"silent": "false"}}),
@@ -223,29 +224,31 @@ def extract(domain: Domain):
 def extract_code_words(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
     """Babel extractor for the JSON Schemas: the plain words beside each code
     (`enumDescriptions`), as if written `message(code, words)`, so the code is the context."""
-    for node in _schema_nodes(json.load(fileobj)):
+    for node in schema_nodes(json.load(fileobj)):
         if "enum" in node and "enumDescriptions" in node:
             for code, words in zip(node["enum"], node["enumDescriptions"], strict=True):
                 # A parsed JSON file has no line numbers; the catalogs do not keep them anyway.
                 yield 0, "message", (code, words), []
 
 
-def extract_schema_titles(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
-    """Babel extractor for a JSON Schema's `title`s, as if each were written `gettext(title)`."""
-    for node in _schema_nodes(json.load(fileobj)):
-        if isinstance(node.get("title"), str):
-            yield 0, "gettext", node["title"], []
+def extract_schema_words(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
+    """Babel extractor for a JSON Schema's `title`s and `description`s, each a whole message as
+    if written `gettext(text)`."""
+    for node in schema_nodes(json.load(fileobj)):
+        for key in ("title", "description"):
+            if isinstance(node.get(key), str):
+                yield 0, "gettext", node[key], []
 
 
-def _schema_nodes(node) -> Iterator[dict]:
+def schema_nodes(node: object) -> Iterator[dict]:
     """Every mapping in a parsed JSON Schema, depth first."""
     if isinstance(node, dict):
         yield node
         for value in node.values():
-            yield from _schema_nodes(value)
+            yield from schema_nodes(value)
     elif isinstance(node, list):
         for value in node:
-            yield from _schema_nodes(value)
+            yield from schema_nodes(value)
 
 
 def _new_catalog(domain: str, lang: str | None):

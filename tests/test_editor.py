@@ -214,6 +214,31 @@ def test_every_sample_profile_comes_back_unchanged(sample_site, open_page):
     assert len(paths) >= 15
 
 
+@pytest.mark.parametrize("lang", ["de", "fr", "es"])
+def test_the_form_speaks_the_pages_language_and_keeps_codes_and_file(sample_site, open_page, lang):
+    """Labels, hints and the plain words beside codes in the page's language (the site's and the
+    engine's catalogs); the codes, the keys and the file stay as they are."""
+    from builder.catalogs import translations
+    from builder.codes import words_in
+
+    _, base = sample_site
+    page = open_editor(open_page, f"{base}{lang}/", "?id=de-nordbib")
+    site = translations("site", lang)
+    institution = schemas.schema("institution")
+    status = institution["properties"]["status"]
+    assert page.text_content("#rs-f-status-hint") == site.gettext(status["description"]) != status["description"]
+    options = page.eval_on_selector_all("#rs-f-status option", "options => options.map(o => [o.value, o.text])")
+    assert options == [[code, f"{words_in(code, words, lang)} ({code})"]
+                       for code, words in zip(status["enum"], status["enumDescriptions"])]
+    assert options[0][1] != "Takes part in resource sharing (active)"
+    # A description whose example has braces arrives whole.
+    other = institution["properties"]["identifiers"]["properties"]["other"]["description"]
+    assert page.text_content("#rs-f-identifiers-other-hint") == site.gettext(other)
+    assert "{authority: DNUC" in page.text_content("#rs-f-identifiers-other-hint")
+    path = SAMPLE_RECORDS / "institutions" / "de" / "de-nordbib.yaml"
+    assert page.input_value("#rs-editor-yaml") == path.read_text(encoding="utf-8")
+
+
 # --- record text from strangers ----------------------------------------------------------------------
 
 INJECTED = "img[onerror], svg[onload], [onload], [onerror], [onclick], iframe, object, embed, a[href^='javascript:']"

@@ -195,6 +195,34 @@ def test_field_reference_describes_every_field(sample_pages):
     assert "<code>ConferenceProc</code> (Conference proceedings)" in body
 
 
+def _descriptions(node) -> list[str]:
+    """Every description in a schema, depth first."""
+    if isinstance(node, dict):
+        own = [node["description"]] if isinstance(node.get("description"), str) else []
+        return own + [text for value in node.values() for text in _descriptions(value)]
+    return [text for value in node for text in _descriptions(value)] if isinstance(node, list) else []
+
+
+@pytest.mark.parametrize("lang", ["de", "fr", "es"])
+def test_field_reference_reads_in_the_readers_language(lang):
+    from markupsafe import escape
+
+    schemas = {**SCHEMAS, "feed": json.loads((ROOT / "schema" / "feed.schema.json").read_text(encoding="utf-8"))}
+    words = page_words(lang)
+    body = site.reference_page(schemas, words).body
+    # No field's meaning and no schema's own description is left in English.
+    english = [text for schema in schemas.values() for text in _descriptions(schema)
+               if words.text(text) != text and str(escape(text)) in body]
+    assert english == []
+    status = next(row for row in site.field_rows(SCHEMAS["institution"], words) if row.path == "status")
+    assert status.description == words.text(SCHEMAS["institution"]["properties"]["status"]["description"])
+    assert f"<p>{escape(words.text(SCHEMAS['pod']['description']))}</p>" in body
+    assert f'<h2 id="pod">{escape(words.text("Pod record"))}</h2>' in body
+    # The codes and keys stay as they are; the codes' plain words are the language's.
+    assert dict(status.allowed)["active"] not in (None, "Takes part in resource sharing")
+    assert "<code>lending.loan.fee</code>" in body and "<code>ConferenceProc</code>" in body
+
+
 @pytest.mark.parametrize("here, target, expected", [
     ("institutions/a.md", "institutions/b.md", "../b/"),
     ("institutions/a.md", "countries/de.md", "../../countries/de/"),

@@ -3,20 +3,22 @@ one of each per language.
 
 `assets/messages/<lang>.json` holds builder/messages.py's table in that language with the names
 the sentences put in (countries, channel families), the request channels' names, the ISO 18626
-codes with plain words, which the request form offers as choices, and the locale data money, days
-and lists are written with (builder/formats.py); `assets/messages/site-<lang>.json` the `site`
+codes with plain words, which the request form offers as choices, the plain words of every code
+the profile editor offers (`code_words`), and the locale data money, days and lists are written
+with (builder/formats.py); `assets/messages/site-<lang>.json` the `site`
 catalog for assets/i18n.mjs. The feed's `compact.json` holds the directory itself.
 """
 
 from __future__ import annotations
 
-from ..catalogs import LANGUAGES, SOURCE_LANGUAGE, catalog_json
+from ..catalogs import LANGUAGES, SOURCE_LANGUAGE, catalog_json, schema_nodes
 from ..codes import code_lists_with_words, words_in
 from ..formats import formats_json
 from ..messages import messages_json
 from ..model import FAMILY_NAMES
 from ..wording import family_name
 from .directory_index import country_names
+from ..schemas import schema
 from .pages import CHANNEL_LABELS
 
 
@@ -27,11 +29,22 @@ def messages_path(lang: str) -> str:
 MESSAGES_FILE = messages_path(SOURCE_LANGUAGE)
 
 
+def editor_code_words(lang: str) -> dict[str, str]:
+    """The plain words of every code in the institution schema (`enumDescriptions`) in `lang`,
+    keyed as gettext keys them, code + U+0004 + English words (one code may stand in two lists
+    with other words: `returns`); only those the language words otherwise than English does."""
+    pairs = {(str(code), words) for node in schema_nodes(schema("institution"))
+             if "enum" in node and "enumDescriptions" in node
+             for code, words in zip(node["enum"], node["enumDescriptions"], strict=True)}
+    said = {f"{code}\x04{words}": words_in(code, words, lang) for code, words in sorted(pairs)}
+    return {key: words for key, words in said.items() if words != key.partition("\x04")[2]}
+
+
 def messages_file(lang: str = SOURCE_LANGUAGE) -> bytes:
     return messages_json(lang, {
         "countries": country_names(lang), "families": {family: family_name(family, lang) for family in FAMILY_NAMES},
         "channels": {method: words_in(method, label, lang) for method, label in CHANNEL_LABELS.items()},
-        "codes": code_lists_with_words(lang), "formats": formats_json(lang)})
+        "codes": code_lists_with_words(lang), "code_words": editor_code_words(lang), "formats": formats_json(lang)})
 
 
 def language_files() -> dict[str, bytes]:

@@ -505,12 +505,14 @@ def _type_of(schema: Mapping, node: Mapping, words: PageWords = ENGLISH) -> str:
     return _json_type(kind, words) if kind else words.pgettext("JSON type", "any")
 
 
-def _allowed(schema: Mapping, node: Mapping) -> tuple[tuple[str, str | None], ...]:
+def _allowed(schema: Mapping, node: Mapping, lang: str) -> tuple[tuple[str, str | None], ...]:
+    """Each allowed value of a field, with the plain words the schema gives it in `lang`."""
     if "enum" in node:
-        words = node.get("enumDescriptions", [None] * len(node["enum"]))
-        return tuple((str(value), word if word != value else None) for value, word in zip(node["enum"], words))
+        plain = node.get("enumDescriptions", node["enum"])
+        said = [(str(value), words_in(str(value), str(words), lang)) for value, words in zip(node["enum"], plain)]
+        return tuple((value, words if words != value else None) for value, words in said)
     if node.get("type") == "array":
-        return _allowed(schema, _resolve(schema, node.get("items", {})))
+        return _allowed(schema, _resolve(schema, node.get("items", {})), lang)
     return ()
 
 
@@ -529,9 +531,9 @@ def field_rows(schema: Mapping, words: PageWords = ENGLISH) -> list[FieldRow]:
         for name, child in node.get("properties", {}).items():
             child = _resolve(schema, child)
             path = f"{prefix}.{name}" if prefix else name
-            title = str(child.get("title", ""))
-            rows.append(FieldRow(path, words.gettext(title) if title else "", _type_of(schema, child, words), name in required,
-                                 str(child.get("description", "")), _allowed(schema, child)))
+            title, description = str(child.get("title", "")), str(child.get("description", ""))
+            rows.append(FieldRow(path, words.text(title) if title else "", _type_of(schema, child, words), name in required,
+                                 words.text(description) if description else "", _allowed(schema, child, words.lang)))
             if depth < 6:
                 walk(child, path, depth + 1)
 
@@ -541,8 +543,8 @@ def field_rows(schema: Mapping, words: PageWords = ENGLISH) -> list[FieldRow]:
 
 def reference_page(schemas: Mapping[str, Mapping], words: PageWords = ENGLISH) -> GeneratedPage:
     """The field reference, from the descriptions in the JSON Schemas (their single source)."""
-    sections = [(name, words.gettext(schema["title"]) if "title" in schema else name, schema.get("description", ""),
-                 field_rows(schema, words))
+    sections = [(name, words.text(schema["title"]) if "title" in schema else name,
+                 words.text(schema["description"]) if "description" in schema else "", field_rows(schema, words))
                 for name, schema in schemas.items()]
     body = _render("reference.html.j2", words, here=REFERENCE_PATH, sections=sections)
     return GeneratedPage(words.gettext("Field reference"), body)

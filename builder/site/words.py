@@ -42,6 +42,11 @@ class PageWords:
         """A word whose translation depends on where it stands (`contact role`: "Lending")."""
         return fill(translations("site", self.lang).pgettext(context, message), values)
 
+    def text(self, message: str, /) -> str:
+        """A whole text translated as it stands, with nothing to fill in: a schema's title or
+        description, whose examples may hold braces (`{"AccountId": "ill-12"}`)."""
+        return translations("site", self.lang).gettext(message)
+
     def markup(self, message: str, /, **values: object) -> Markup:
         """A message as HTML, for the templates (their `gettext`): the values escaped."""
         return Markup(translations("site", self.lang).gettext(message)).format(**values)

@@ -33,13 +33,22 @@ function withoutOptional(label) {
   return copy.textContent.trim();
 }
 
-/* The schema's titles (the form's labels) in the page's language, from the site's catalog. */
-function translateTitles(node) {
-  if (Array.isArray(node)) node.forEach(translateTitles);
-  else if (node !== null && typeof node === "object") {
-    if (typeof node.title === "string") node.title = t(node.title);
-    Object.values(node).forEach(translateTitles);
+/* The schema as the form shows it, in the page's language: its titles (the labels) and
+ * descriptions (the hints) from the site's catalog, the plain words beside its codes (the
+ * choices) from the engine's (`code_words`). The checks keep the schema as published, so that
+ * they word their messages as `rsdir validate` does. */
+function inPageLanguage(node, codeWords) {
+  if (Array.isArray(node)) return node.map((value) => inPageLanguage(value, codeWords));
+  if (node === null || typeof node !== "object") return node;
+  const shown = Object.fromEntries(Object.entries(node).map(([key, value]) => [key, inPageLanguage(value, codeWords)]));
+  for (const key of ["title", "description"]) if (typeof node[key] === "string") shown[key] = t(node[key]);
+  if (Array.isArray(node.enum) && Array.isArray(node.enumDescriptions)) {
+    shown.enumDescriptions = node.enumDescriptions.map((words, index) => {
+      const key = `${node.enum[index]}\u0004${words}`;
+      return Object.hasOwn(codeWords, key) ? codeWords[key] : words;
+    });
   }
+  return shown;
 }
 
 async function fetchJson(path) {
@@ -157,7 +166,6 @@ class Editor {
         + "write the profile as the guide to joining describes.");
       return;
     }
-    translateTitles(schema);
     if (wanted !== null) {
       if (!ID.test(wanted)) {
         this.status.textContent = fill(t("There is no profile with the id “{id}”. Check the address, or start a new profile."), { id: wanted });
@@ -179,7 +187,7 @@ class Editor {
     const formRoot = this.root.querySelector("#rs-editor-form");
     this.root.append(...datalists(lists));
     this.form = new ProfileForm(formRoot, {
-      schema, record, lists, labels, rules,
+      schema: inPageLanguage(schema, words.code_words), record, lists, labels, rules,
       onChange: () => this.update(),
       announce: (message) => { this.announcer.textContent = message; },
     });
