@@ -173,6 +173,34 @@ def test_every_page_names_its_copies_in_every_language(every_language):
                 (every_language / folder(next(l for l in LANGUAGES if l.code == attrs["hreflang"])) / url / "index.html").resolve()
 
 
+def _heading(page: Path) -> str:
+    return next(text for open_tags, text in parsed(page).texts if "h1" in open_tags).strip()
+
+
+def _written_heading(source: Path) -> str:
+    return next(line.removeprefix("# ").strip() for line in source.read_text(encoding="utf-8").splitlines()
+                if line.startswith("# "))
+
+
+def test_every_hand_written_page_is_written_in_every_language(every_language):
+    """No page falls back to English (the build warns when one would): each language's copy of a
+    hand-written page is built from its own translation, and the language switch leads to them."""
+    sources = ROOT / "site_src"
+    pages = sorted(path.name for path in sources.glob("*.md"))
+    assert {"decisions.md", "feed.md", "check.md", "edit.md"} <= set(pages)
+    for language in LANGUAGES[1:]:
+        assert [page for page in pages if not (sources / language.code / page).is_file()] == [], language.code
+        for page in pages:
+            built = every_language / folder(language) / ("index.html" if page == "index.md" else f"{page[:-3]}/index.html")
+            assert _heading(built) == _written_heading(sources / language.code / page), built
+    decisions = every_language / "de" / "decisions" / "index.html"
+    switch = {attrs["hreflang"]: attrs["href"] for tag, attrs in parsed(decisions).elements
+              if tag == "a" and "rs-language__link" in attrs.get("class", "")}
+    for code, heading in (("fr", "Vérifier les demandes avant de les envoyer"),
+                          ("es", "Comprobar las solicitudes antes de enviarlas")):
+        assert _heading((decisions.parent / switch[code] / "index.html").resolve()) == heading
+
+
 def test_relative_links_lead_to_files_of_the_site_in_every_language(every_language):
     broken = []
     for page in site_pages(every_language) + [every_language / "404.html"]:
