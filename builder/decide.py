@@ -19,7 +19,7 @@ from .formats import format_day, format_money
 from .messages import say
 from .partners import RETRY, UNFILLED, Refusal
 from .requests import Request
-from .wording import join_words, requests_in_words
+from .wording import code_name, codes_in_words, requests_in_words
 
 ACCEPT = "accept"
 COPY_OR_LOAN = "CopyOrLoan"
@@ -60,8 +60,8 @@ Check = Callable[[Case], "Refusal | None"]
 
 
 def _listing(values, lang: str) -> str:
-    """The values a lender allows, in the words of the rules: "Book, MusicScore or Thesis"."""
-    return join_words(sorted(values), lang=lang)
+    """The codes a lender allows, in the words of the rules: "Book, MusicScore or Thesis"."""
+    return codes_in_words(sorted(values), lang)
 
 
 def _pair(check: partners.PairCheck) -> Check:
@@ -107,7 +107,8 @@ def check_publication_type(case: Case) -> Refusal | None:
         return None
     return Refusal(UNFILLED, "NotAvailableForILL", "builtin:publication-type",
                    say(f"refusal.publication-type-{service.name.lower()}", lang=case.lang, lender=case.lender.name,
-                       types=_listing(service.publication_types, case.lang), asked=case.request.publication_type))
+                       types=_listing(service.publication_types, case.lang),
+                       asked=code_name(case.request.publication_type, case.lang)))
 
 
 # --- the lender's own rules -------------------------------------------------------------------
@@ -192,7 +193,7 @@ def check_service_level(case: Case) -> Refusal | None:
         return None
     return Refusal(RETRY, "ReqServLevelNotSupp", "builtin:service-level",
                    say("refusal.service-level", lang=case.lang, lender=case.lender.name,
-                       levels=_listing(terms.service_levels, case.lang), asked=level))
+                       levels=_listing(terms.service_levels, case.lang), asked=code_name(level, case.lang)))
 
 
 def check_delivery_method(case: Case) -> Refusal | None:
@@ -202,7 +203,7 @@ def check_delivery_method(case: Case) -> Refusal | None:
         return None
     return Refusal(RETRY, "ReqDelMethodNotSupp", "builtin:delivery-method",
                    say(f"refusal.delivery-method-{service.name.lower()}", lang=case.lang, lender=case.lender.name,
-                       methods=_listing(service.delivery_methods, case.lang), asked=method))
+                       methods=_listing(service.delivery_methods, case.lang), asked=code_name(method, case.lang)))
 
 
 def check_payment_method(case: Case) -> Refusal | None:
@@ -212,7 +213,7 @@ def check_payment_method(case: Case) -> Refusal | None:
         return None
     return Refusal(RETRY, "ReqPayMethodNotSupported", "builtin:payment-method",
                    say("refusal.payment-method", lang=case.lang, lender=case.lender.name,
-                       methods=_listing(terms.payment_methods, case.lang), asked=method))
+                       methods=_listing(terms.payment_methods, case.lang), asked=code_name(method, case.lang)))
 
 
 def check_cost(case: Case) -> Refusal | None:

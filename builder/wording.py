@@ -10,6 +10,7 @@ from typing import Iterable, Mapping
 import pycountry
 
 from .catalogs import SOURCE_LANGUAGE
+from .codes import CODE_WORDS, DELIVERY_METHOD, ITEM_FORMAT, PAYMENT_METHOD, PUBLICATION_TYPE, SERVICE_LEVEL, words_in
 from .formats import format_money, join_list
 from .messages import say
 
@@ -51,24 +52,46 @@ def family_name(family: str, lang: str = SOURCE_LANGUAGE) -> str:
     return say(f"family.{family}", lang=lang)
 
 
+@cache
+def code_names(lang: str = SOURCE_LANGUAGE) -> dict[str, str]:
+    """The ISO 18626 codes a sentence names (publication types, item formats, service levels,
+    delivery and payment methods) as it names them in `lang`, where that is not the code itself:
+    in English the sentences keep the codes, as profiles and requests write them; in the other
+    languages they use the schemas' plain words for each code (`Book`: Buch, Livre, Libro)."""
+    if lang == SOURCE_LANGUAGE:
+        return {}
+    said = {code: words_in(code, CODE_WORDS.get(code, code), lang)
+            for code in PUBLICATION_TYPE + ITEM_FORMAT + SERVICE_LEVEL + DELIVERY_METHOD + PAYMENT_METHOD}
+    return {code: words for code, words in sorted(said.items()) if words != code}
+
+
+def code_name(code: str, lang: str = SOURCE_LANGUAGE) -> str:
+    return code_names(lang).get(code, code)
+
+
+def codes_in_words(codes: Iterable[str], lang: str = SOURCE_LANGUAGE) -> str:
+    """`Book or Thesis` in English, `Buch oder Hochschulschrift` in German."""
+    return join_words([code_name(code, lang) for code in codes], lang=lang)
+
+
 def _as_given(value, currency, lang):
     return value
 
 
-def _listed(value, currency, lang):
-    return join_words(value, lang=lang)
+def _codes(value, currency, lang):
+    return codes_in_words(value, lang)
 
 
 # Each condition of a rule as the message that narrows "requests", in the order they read best:
 # (condition, message, its placeholder, the condition's value in words).
 _CONDITION_WORDS = (
-    ("publication_type", "rule.publication-type", "types", _listed),
-    ("item_format", "rule.item-format", "formats", _listed),
+    ("publication_type", "rule.publication-type", "types", _codes),
+    ("item_format", "rule.item-format", "formats", _codes),
     ("published_within_years", "rule.published-within-years", "years", _as_given),
     ("published_before", "rule.published-before", "year", _as_given),
     ("requester_country", "rule.requester-country", "countries",
      lambda value, currency, lang: countries_in_words(value, lang)),
-    ("service_level", "rule.service-level", "levels", _listed),
+    ("service_level", "rule.service-level", "levels", _codes),
     ("need_before_within_days", "rule.need-before-within-days", "days", _as_given),
     ("pages_over", "rule.pages-over", "pages", _as_given),
     ("max_cost_below", "rule.max-cost-below", "amount", format_money),

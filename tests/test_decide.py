@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 
 import pytest
 
@@ -174,3 +175,19 @@ def test_accept_message_keeps_the_fee_apart_from_the_channel():
     decision = decide(directory(), request, borrower, paid, TODAY)
     assert decision.accepted
     assert decision.message.endswith(f": send it by {decision.channel.method}; fee: {format_money(5, paid.terms.currency)}.")
+
+
+@pytest.mark.parametrize("name", ["publication-type", "rule-requester-country-publication-type", "service-level",
+                                  "delivery-method", "payment-method"])
+def test_codes_in_a_sentence_are_named_in_the_readers_words(name):
+    """In German, French and Spanish a sentence names an ISO 18626 code by its plain words
+    (`Book`: Buch); in English, the command line's language, it keeps the code."""
+    from builder.wording import code_names
+
+    request, borrower, lender = request_case(REQUESTS / f"{name}.yaml")
+    english = decide(directory(), request, borrower, lender, TODAY).refusals[0].message
+    named = [code for code in code_names("de") if re.search(rf"\b{code}\b", english)]
+    assert named, english
+    for lang in ("de", "fr", "es"):
+        said = decide(directory(), request, borrower, lender, TODAY, lang).refusals[0].message
+        assert [code for code in named if code in code_names(lang) and code_names(lang)[code] not in said] == [], said

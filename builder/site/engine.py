@@ -2,7 +2,7 @@
 one of each per language.
 
 `assets/messages/<lang>.json` holds builder/messages.py's table in that language with the names
-the sentences put in (countries, channel families), the request channels' names, the ISO 18626
+the sentences put in (countries, channel families, ISO 18626 codes: `code_names`), the request channels' names, the ISO 18626
 codes with plain words, which the request form offers as choices, the plain words of every code
 the profile editor offers (`code_words`), and the locale data money, days and lists are written
 with (builder/formats.py); `assets/messages/site-<lang>.json` the `site`
@@ -16,7 +16,7 @@ from ..codes import code_lists_with_words, words_in
 from ..formats import formats_json
 from ..messages import messages_json
 from ..model import FAMILY_NAMES
-from ..wording import family_name
+from ..wording import code_names, family_name
 from .directory_index import country_names
 from ..schemas import schema
 from .pages import CHANNEL_LABELS
@@ -44,7 +44,8 @@ def messages_file(lang: str = SOURCE_LANGUAGE) -> bytes:
     return messages_json(lang, {
         "countries": country_names(lang), "families": {family: family_name(family, lang) for family in FAMILY_NAMES},
         "channels": {method: words_in(method, label, lang) for method, label in CHANNEL_LABELS.items()},
-        "codes": code_lists_with_words(lang), "code_words": editor_code_words(lang), "formats": formats_json(lang)})
+        "codes": code_lists_with_words(lang), "code_names": code_names(lang), "code_words": editor_code_words(lang),
+        "formats": formats_json(lang)})
 
 
 def language_files() -> dict[str, bytes]:

@@ -7,13 +7,13 @@
  */
 
 import { daysBetween, yearOf } from "./days.mjs";
-import { say } from "./messages.mjs";
+import { codeName, say } from "./messages.mjs";
 import { COPY, LOAN } from "./model.mjs";
 import { formatDay, formatMoney } from "./formats.mjs";
 import { isZero, numberText, plain } from "./numbers.mjs";
 import * as pair from "./partners.mjs";
 import { RETRY, Refusal, UNFILLED } from "./partners.mjs";
-import { joinWords, requestsInWords } from "./wording.mjs";
+import { codesInWords, requestsInWords } from "./wording.mjs";
 
 export const ACCEPT = "accept";
 export const COPY_OR_LOAN = "CopyOrLoan";
@@ -38,9 +38,9 @@ class Case {
   }
 }
 
-/** The values a lender allows, in the words of the rules: "Book, MusicScore or Thesis". */
+/** The codes a lender allows, in the words of the rules: "Book, MusicScore or Thesis". */
 function listing(values) {
-  return joinWords([...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+  return codesInWords([...values].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
 /** A check about the two libraries only (steps 1 to 4), shared with `partners`. */
@@ -78,7 +78,7 @@ function checkPublicationType(theCase) {
   if (service === null || service.publicationTypes.has(theCase.request.publication_type)) return null;
   return new Refusal(UNFILLED, "NotAvailableForILL", "builtin:publication-type",
     say(`refusal.publication-type-${service.name.toLowerCase()}`, {
-      lender: theCase.lender.name, types: listing(service.publicationTypes), asked: theCase.request.publication_type,
+      lender: theCase.lender.name, types: listing(service.publicationTypes), asked: codeName(theCase.request.publication_type),
     }));
 }
 
@@ -166,7 +166,7 @@ function checkServiceLevel(theCase) {
   const level = theCase.request.service_level;
   if (terms === null || offers(terms.serviceLevels, level)) return null;
   return new Refusal(RETRY, "ReqServLevelNotSupp", "builtin:service-level",
-    say("refusal.service-level", { lender: theCase.lender.name, levels: listing(terms.serviceLevels), asked: level }));
+    say("refusal.service-level", { lender: theCase.lender.name, levels: listing(terms.serviceLevels), asked: codeName(level) }));
 }
 
 /** The lender delivers this service by the method asked for (no list: any method). */
@@ -176,7 +176,7 @@ function checkDeliveryMethod(theCase) {
   if (service === null || offers(service.deliveryMethods, method)) return null;
   return new Refusal(RETRY, "ReqDelMethodNotSupp", "builtin:delivery-method",
     say(`refusal.delivery-method-${service.name.toLowerCase()}`,
-      { lender: theCase.lender.name, methods: listing(service.deliveryMethods), asked: method }));
+      { lender: theCase.lender.name, methods: listing(service.deliveryMethods), asked: codeName(method) }));
 }
 
 /** The lender accepts the payment method offered (no list: any method). */
@@ -185,7 +185,7 @@ function checkPaymentMethod(theCase) {
   const method = theCase.request.payment_method;
   if (terms === null || offers(terms.paymentMethods, method)) return null;
   return new Refusal(RETRY, "ReqPayMethodNotSupported", "builtin:payment-method",
-    say("refusal.payment-method", { lender: theCase.lender.name, methods: listing(terms.paymentMethods), asked: method }));
+    say("refusal.payment-method", { lender: theCase.lender.name, methods: listing(terms.paymentMethods), asked: codeName(method) }));
 }
 
 /** The fee fits the borrower's maximum cost; a fee in another currency cannot be said to fit. */

@@ -56,6 +56,12 @@ export function countryName(code) {
   return Object.hasOwn(table.countries, code) ? table.countries[code] : code;
 }
 
+/** An ISO 18626 code as the sentences name it: the code itself in English, the schemas' plain
+ *  words for it in the other languages (`Book` → Buch; builder/wording.py `code_names`). */
+export function codeName(code) {
+  return Object.hasOwn(table.code_names, code) ? table.code_names[code] : code;
+}
+
 /** The locale data money, days and lists are written with (./formats.mjs). */
 export function formats() {
   return table.formats;

@@ -1,7 +1,7 @@
 /* Directory data in the words a librarian reads (builder/wording.py). */
 
 import { formatMoney, joinList } from "./formats.mjs";
-import { countryName, say } from "./messages.mjs";
+import { codeName, countryName, say } from "./messages.mjs";
 import { numberText } from "./numbers.mjs";
 
 /** `a`, `a or b`, `a, b or c` (`last` is "or" or "and"), as lists are written in the language. */
@@ -13,14 +13,19 @@ export function countriesInWords(codes) {
   return joinWords([...codes].map(countryName), "and");
 }
 
+/** `Book or Thesis` in English, `Buch oder Hochschulschrift` in German. */
+export function codesInWords(codes) {
+  return joinWords([...codes].map(codeName));
+}
+
 // Each condition of a rule as the words that narrow "requests", in the order they read best.
 const CONDITION_WORDS = [
-  ["publication_type", (value) => say("rule.publication-type", { types: joinWords(value) })],
-  ["item_format", (value) => say("rule.item-format", { formats: joinWords(value) })],
+  ["publication_type", (value) => say("rule.publication-type", { types: codesInWords(value) })],
+  ["item_format", (value) => say("rule.item-format", { formats: codesInWords(value) })],
   ["published_within_years", (value) => say("rule.published-within-years", { years: numberText(value) })],
   ["published_before", (value) => say("rule.published-before", { year: numberText(value) })],
   ["requester_country", (value) => say("rule.requester-country", { countries: countriesInWords(value) })],
-  ["service_level", (value) => say("rule.service-level", { levels: joinWords(value) })],
+  ["service_level", (value) => say("rule.service-level", { levels: codesInWords(value) })],
   ["need_before_within_days", (value) => say("rule.need-before-within-days", { days: numberText(value) })],
   ["pages_over", (value) => say("rule.pages-over", { pages: numberText(value) })],
   ["max_cost_below", (value, currency) => say("rule.max-cost-below", { amount: formatMoney(value, currency) })],
