@@ -10,13 +10,21 @@ rsdir is ignored and rewritten, never trusted (its contents are checked against 
 its first line).
 
     line 1   {"format": "rsdir-cache", "version": 1, "rsdir": ..., "schemas": ..., "sha256": ...}
-    line 2   {"key": ..., "problems": [...], "valid": [...]}        the whole directory
+    line 2   {"key": ..., "problems": [...], "invalid": [...]}      the whole directory
     line 3…  <entry key> <one file's entry as JSON>
 
-Beside it, `model-<…>.json` keeps what the model of the valid records works out from the whole
+Beside it, `files-<…>.jsonl` keeps how each record file looked (size, modification and change
+times, inode and device) when its content hash was last worked out, so that a file that still
+looks exactly so is not read and hashed again; a look vouches for a content only once the file's
+times are `SETTLED_NS` older than the moment of the look (as git's index does), since a file
+changed twice within one tick of the file system's clock keeps the same times. Losing this file
+costs only time: every file is then read and hashed.
+
+And `model-<…>.jsonl` keeps what the model of the valid records works out from the whole
 directory (confirmed pod members, who lists whom, agency ids: `Directory.known_facts`), under the
 same directory key, so that a question about one library does not decode every record again. Its
-first line is the same header with that key added (`"directory": ...`), the second the facts.
+first line is the same header with that key added (`"directory": ...`), the second the names of
+the facts' parts, then each part on a line of its own.
 """
 
 from __future__ import annotations
@@ -29,7 +37,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from .loader import Document
 from .problems import Problem
@@ -72,6 +80,22 @@ def schemas_key() -> str:
     return digest.hexdigest()
 
 
+# How much older than the moment of a look a file's times must be before the look can vouch for
+# its content: file systems keep times in ticks of a few milliseconds (ext4), a second (ext3,
+# HFS+) or two (FAT), and a file changed twice in one tick would look unchanged.
+SETTLED_NS = 3_000_000_000
+
+
+def signature(stat: os.stat_result) -> list[int]:
+    """How a file looks from outside; any write changes its change time (which no one can set),
+    a replaced file its inode."""
+    return [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev]
+
+
+def settled(stat: os.stat_result, looked_at_ns: int) -> bool:
+    return max(stat.st_mtime_ns, stat.st_ctime_ns) < looked_at_ns - SETTLED_NS
+
+
 def content_key(kind: str, raw: bytes) -> str:
     return f"{kind}:{hashlib.sha256(raw).hexdigest()}"
 
@@ -86,24 +110,27 @@ def problem_from_row(file: str, row: list) -> Problem:
     return Problem(file, line, column, severity, path, code, message)
 
 
-def unreadable_entry(entry: dict | bytes) -> bool:
+UNREADABLE = b'{"unreadable"'
+
+
+def unreadable_entry(entry: dict | memoryview) -> bool:
     """Whether an entry is that of a file that could not be read as a record (told without
     decoding it: an entry as written starts with its first key)."""
-    return "unreadable" in entry if isinstance(entry, dict) else entry.startswith(b'{"unreadable"')
+    return "unreadable" in entry if isinstance(entry, dict) else entry[:len(UNREADABLE)] == UNREADABLE
 
 
 class CachedDocument(Document):
     """A document whose data is decoded from its cache entry only when something asks for it: a
     question about one library needs only a few of 10,000 records."""
 
-    def __init__(self, file: str, entry: dict | bytes):     # noqa: D107 (fields set as in a frozen dataclass)
+    def __init__(self, file: str, entry: dict | memoryview):     # noqa: D107 (fields set as in a frozen dataclass)
         object.__setattr__(self, "file", file)
         object.__setattr__(self, "_entry", entry)
 
     @cached_property
     def _decoded(self) -> dict:
         entry = self._entry
-        return entry if isinstance(entry, dict) else json.loads(entry)
+        return entry if isinstance(entry, dict) else json.loads(bytes(entry))
 
     @property
     def data(self) -> Any:  # type: ignore[override]
@@ -114,17 +141,45 @@ class CachedDocument(Document):
         return self._decoded["marks"]
 
 
+class Facts(Mapping):
+    """The parts of the model's facts as kept, each decoded from its line when first read."""
+
+    def __init__(self, lines: dict[str, bytes]):
+        self._lines = lines
+        self._decoded: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._decoded:
+            self._decoded[name] = json.loads(self._lines[name])
+        return self._decoded[name]
+
+    def __iter__(self):
+        return iter(self._lines)
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+
 @dataclass
 class Snapshot:
     """One records folder's cache file as read (empty when there was none, or none to trust), and
     what this run adds to it."""
 
     directory: dict = field(default_factory=dict)
-    entries: dict[str, bytes] = field(default_factory=dict)   # as written: decoded on demand
+    content: bytes = b""                                      # the cache file as read
+    # Where each entry lies in `content` (start and end): an entry is sliced out, and decoded, only
+    # when asked for, instead of splitting 40 MB into 10,000 copies first.
+    spans: dict[str, tuple[int, int]] = field(default_factory=dict)
     fresh: dict[str, dict] = field(default_factory=dict)      # made in this run
 
-    def entry(self, key: str) -> dict | bytes | None:
-        return self.fresh.get(key) or self.entries.get(key)
+    def has(self, key: str) -> bool:
+        return key in self.fresh or key in self.spans
+
+    def entry(self, key: str) -> dict | memoryview | None:
+        if key in self.fresh:
+            return self.fresh[key]
+        span = self.spans.get(key)
+        return None if span is None else memoryview(self.content)[span[0]:span[1]]
 
 
 @dataclass
@@ -146,37 +201,72 @@ class Cache:
             return Snapshot()
         return _parsed(content) or Snapshot()
 
-    def write(self, root: Path, directory: dict, entries: dict[str, dict | bytes]) -> None:
+    def write(self, root: Path, directory: dict, entries: dict[str, dict | memoryview]) -> None:
         lines = [json.dumps(directory, ensure_ascii=False, separators=(",", ":")).encode()]
         for key, entry in entries.items():
-            body = entry if isinstance(entry, bytes) else json.dumps(
+            body = bytes(entry) if isinstance(entry, memoryview) else json.dumps(
                 entry, ensure_ascii=False, separators=(",", ":")).encode()
             lines.append(key.encode() + b" " + body)
         self._write(self.file_for(root), _header, b"\n".join(lines))
 
-    def model_file_for(self, root: Path) -> Path:
-        return self.file_for(root).with_name(self.file_for(root).name.replace("records-", "model-", 1))
+    def _beside(self, root: Path, kind: str) -> Path:
+        records_file = self.file_for(root)
+        return records_file.with_name(records_file.name.replace("records-", f"{kind}-", 1))
 
-    def known_facts(self, root: Path, directory_key: str) -> dict | None:
+    def model_file_for(self, root: Path) -> Path:
+        return self._beside(root, "model")
+
+    def files_file_for(self, root: Path) -> Path:
+        return self._beside(root, "files")
+
+    def known_facts(self, root: Path, directory_key: str) -> Mapping | None:
         """What the model of these exact records worked out from the whole directory
-        (`Directory.known_facts`), if an earlier run kept it; None otherwise."""
+        (`Directory.known_facts`), if an earlier run kept it; None otherwise. Each part is decoded
+        when it is first asked for (a question about one library seldom needs the agency ids)."""
+        body = self._checked(self.model_file_for(root), directory_key)
+        if body is None:
+            return None
+        names_line, _, parts = body.partition(b"\n")
         try:
-            content = self.model_file_for(root).read_bytes()
+            names = json.loads(names_line)
+        except (ValueError, UnicodeDecodeError):
+            return None
+        lines = parts.split(b"\n")
+        if not (isinstance(names, list) and len(names) == len(lines)):
+            return None
+        return Facts(dict(zip(names, lines)))
+
+    def keep_known_facts(self, root: Path, directory_key: str, facts: Mapping) -> None:
+        """`facts` as the names of its parts, then each part on a line of its own."""
+        lines = [json.dumps(list(facts)).encode()]
+        lines += [json.dumps(part, ensure_ascii=False, separators=(",", ":")).encode() for part in facts.values()]
+        self._write(self.model_file_for(root), lambda body: _header(body, directory_key), b"\n".join(lines))
+
+    def known_looks(self, root: Path) -> dict[str, list]:
+        """For each record file (by path) that had settled when it was last read: its `signature`
+        then, followed by its content key."""
+        body = self._checked(self.files_file_for(root))
+        try:
+            looks = json.loads(body) if body is not None else None
+        except (ValueError, UnicodeDecodeError):
+            return {}
+        return looks if isinstance(looks, dict) else {}
+
+    def keep_known_looks(self, root: Path, looks: dict[str, list]) -> None:
+        self._write(self.files_file_for(root), _header, json.dumps(looks, separators=(",", ":")).encode())
+
+    def _checked(self, source: Path, directory_key: str | None = None) -> bytes | None:
+        """What follows the header line of `source`, when the header is exactly what this rsdir
+        writes for it (for the directory `directory_key`, if given); else None."""
+        try:
+            content = source.read_bytes()
         except OSError:
             return None
         first, _, body = content.partition(b"\n")
         try:
-            header = json.loads(first)
-            if header != _header(body, directory_key):
-                return None
-            facts = json.loads(body)
+            return body if json.loads(first) == _header(body, directory_key) else None
         except (ValueError, UnicodeDecodeError):
             return None
-        return facts if isinstance(facts, dict) else None
-
-    def keep_known_facts(self, root: Path, directory_key: str, facts: dict) -> None:
-        self._write(self.model_file_for(root), lambda body: _header(body, directory_key),
-                    json.dumps(facts, ensure_ascii=False, separators=(",", ":")).encode())
 
     def _write(self, target: Path, header, body: bytes) -> None:
         """`header(body)` as the first line, then `body`, written beside `target` and renamed into
@@ -209,21 +299,32 @@ def _header(body: bytes = b"", directory_key: str | None = None) -> dict:
 
 def _parsed(content: bytes) -> Snapshot | None:
     """The snapshot in a cache file's bytes, or None when they are not exactly what this rsdir
-    wrote (another rsdir, other schemas, a damaged or foreign file)."""
-    first, _, body = content.partition(b"\n")
+    wrote (another rsdir, other schemas, a damaged or foreign file). The lines are found by their
+    positions in `content`, not copied out of it."""
+    header_end = content.find(b"\n")
+    if header_end < 0:
+        return None
+    body = memoryview(content)[header_end + 1:]
     try:
-        header = json.loads(first)
+        header = json.loads(content[:header_end])
         if not (isinstance(header, dict) and header.get("format") == FORMAT
                 and header.get("version") == FORMAT_VERSION and header.get("rsdir") == rsdir_key()
                 and header.get("schemas") == schemas_key()
                 and header.get("sha256") == hashlib.sha256(body).hexdigest()):
             return None
-        lines = body.split(b"\n")
-        directory = json.loads(lines[0])
-        entries = {}
-        for line in lines[1:]:
-            key, _, entry = line.partition(b" ")
-            entries[key.decode()] = entry
-        return Snapshot(directory if isinstance(directory, dict) else {}, entries)
+        directory_end = content.find(b"\n", header_end + 1)
+        directory_end = len(content) if directory_end < 0 else directory_end
+        directory = json.loads(content[header_end + 1:directory_end])
+        spans = {}
+        start, end = directory_end + 1, len(content)
+        while start < end:
+            line_end = content.find(b"\n", start)
+            line_end = end if line_end < 0 else line_end
+            space = content.find(b" ", start, line_end)
+            if space < 0:
+                return None
+            spans[content[start:space].decode()] = (space + 1, line_end)
+            start = line_end + 1
+        return Snapshot(directory if isinstance(directory, dict) else {}, content, spans)
     except (ValueError, UnicodeDecodeError):
         return None

@@ -54,12 +54,19 @@ def read_limited(path: Path | str) -> bytes:
     (or /dev/zero) is refused as too large without being read into memory first. Asking for the
     file's own size (plus one, to notice growth) instead of the limit spares allocating half a
     megabyte for every small record, a tenth of the loading time at 10,000 records."""
+    return read_stated(path)[0]
+
+
+def read_stated(path: Path | str) -> tuple[bytes, os.stat_result]:
+    """`read_limited`, with what the file system said of the file just before it was read (a
+    change made while it is read shows in a later look at the file, never the other way round)."""
     with open(path, "rb", buffering=0) as handle:
-        size = os.fstat(handle.fileno()).st_size
+        stat = os.fstat(handle.fileno())
+        size = stat.st_size
         raw = handle.read(min(size, MAX_BYTES) + 1)
         if len(raw) > size:      # it grew while being read, or has no size (a device)
             raw += handle.read(MAX_BYTES + 1 - len(raw))
-        return raw
+        return raw, stat
 
 
 def read_document(path: Path, *, parser=DEFAULT_PARSER, name: str | None = None) -> Document:
@@ -83,26 +90,29 @@ def _misplaced(path: Path, message: str) -> Problem:
     return Problem(display_path(path), 1, 1, "error", "$", "misplaced-file", message)
 
 
-def _entries(folder: Path, problems: list[Problem]) -> Iterator[os.DirEntry]:
-    """Every entry below `folder`, without following symbolic links to folders (they are listed,
-    not entered), in no particular order; a folder that cannot be read is a problem."""
+def _entries(folder: str, problems: list[Problem]) -> Iterator[tuple[os.DirEntry, str]]:
+    """Every entry below `folder` with the folder it is in, each folder's entries sorted by name and
+    a folder just before its own entries (so in the order of their paths, compared part by part),
+    without following symbolic links to folders (they are listed, not entered); a folder that
+    cannot be read is a problem."""
     try:
         with os.scandir(folder) as listing:
-            entries = list(listing)
+            entries = sorted(listing, key=lambda entry: entry.name)
     except OSError as err:
-        problems.append(Problem(display_path(folder), 1, 1, "error", "$", "file-unreadable",
+        problems.append(Problem(display_path(Path(folder)), 1, 1, "error", "$", "file-unreadable",
                                 f"cannot read the folder: {err.strerror}"))
         return
     for entry in entries:
-        yield entry
+        yield entry, folder
         if entry.is_dir(follow_symlinks=False):
-            yield from _entries(Path(entry.path), problems)
+            yield from _entries(entry.path, problems)
 
 
 def record_files(root: Path) -> tuple[list[tuple[str, Path, str | None]], list[Problem]]:
     """Every record file under `root` as (kind, path, country folder), and a problem for each file
     that is not where a record belongs."""
     found: list[tuple[str, Path, str | None]] = []
+    unlisted: list[Problem] = []     # folders that could not be read
     problems: list[Problem] = []
     # Paths are compared as the strings the folder listing gives (which is what Path compares,
     # part by part), and a Path is made only for a record: at 10,000 records, Path arithmetic on
@@ -114,7 +124,7 @@ def record_files(root: Path) -> tuple[list[tuple[str, Path, str | None]], list[P
     # without asking the file system again for each one.
     if not root.is_dir():
         return found, problems
-    for entry in sorted(_entries(root, problems), key=lambda entry: entry.path.split(os.sep)):
+    for entry, folder in _entries(str(root), unlisted):
         link = entry.is_symlink()
         if link and entry.is_dir():
             problems.append(Problem(display_path(Path(entry.path)), 1, 1, "error", "$", "file-is-link",
@@ -125,7 +135,6 @@ def record_files(root: Path) -> tuple[list[tuple[str, Path, str | None]], list[P
         if suffix not in (".yaml", ".yml") or not (link or entry.is_file()):
             continue
         path = Path(entry.path)
-        folder = os.path.dirname(entry.path)
         if link:
             # A link could make the checks (and their messages) read a file outside records/.
             problems.append(Problem(display_path(path), 1, 1, "error", "$", "file-is-link",
@@ -141,7 +150,7 @@ def record_files(root: Path) -> tuple[list[tuple[str, Path, str | None]], list[P
             problems.append(_misplaced(
                 path, "records belong in `records/institutions/<country>/<id>.yaml` or "
                       "`records/pods/<id>.yaml`; move this file"))
-    return found, problems
+    return found, unlisted + problems
 
 
 def display_names(root: Path, paths: list[Path]) -> list[str]:

@@ -5,17 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
+import time
 from dataclasses import astuple, dataclass, replace
 from typing import Iterable
 from pathlib import Path
 
 from . import crosschecks, schemas
-from .cache import Cache, CachedDocument, content_key, problem_from_row, problem_row, unreadable_entry
+from .cache import (Cache, CachedDocument, Snapshot, content_key, problem_from_row, problem_row, settled, signature,
+                    unreadable_entry)
 from .loader import DEFAULT_PARSER, YamlProblem, load
 from .problems import Problem
 from .progress import SILENT, Progress
 from .records import (READING, LoadedRecords, RecordFile, cycle_collector_paused, display_names, load_records,
-                      read_limited, record_files, unreadable_file)
+                      read_stated, record_files, unreadable_file)
 
 
 @dataclass(frozen=True)
@@ -106,17 +109,20 @@ def _validate_cached(root: Path, today: dt.date, cache: Cache, progress: Progres
     candidates, listing = record_files(root)
     names = display_names(root, [path for _, path, _ in candidates])
     snapshot = cache.read(root)
-    files = []     # (kind, path, folder, name, content key, bytes or the problem reading them)
+    known, looks = cache.known_looks(root), {}
+    looked_at = time.time_ns()
+    files = []     # (kind, path, folder, name, content key, bytes (None if not read) or the problem reading them)
     for (kind, path, folder), name in zip(candidates, names):
         try:
-            raw = read_limited(path)
-            files.append((kind, path, folder, name, content_key(kind, raw), raw))
+            content, raw = _content_of(kind, path, known, snapshot, looked_at, looks)
+            files.append((kind, path, folder, name, content, raw))
         except OSError as err:
             files.append((kind, path, folder, name, None, unreadable_file(name, err)))
-    key = hashlib.sha256(json.dumps([today.isoformat(), [p.as_text() for p in listing],
-                                     [(f[3], f[4]) for f in files]]).encode()).hexdigest()
+    if looks != known:
+        cache.keep_known_looks(root, looks)
+    key = _directory_key(today, listing, [(f[3], f[4]) for f in files])
     unchanged = snapshot.directory.get("key") == key
-    entries: dict[str, dict | bytes] = {}
+    entries: dict[str, dict | memoryview] = {}
     records: list[RecordFile] = []
     problems: list[Problem] = list(listing)
     unreadable: list[tuple[str, str]] = []
@@ -145,13 +151,42 @@ def _validate_cached(root: Path, today: dt.date, cache: Cache, progress: Progres
     loaded = LoadedRecords(root, tuple(records), tuple(problems), tuple(unreadable))
     if unchanged:
         stored = snapshot.directory
-        valid = set(stored["valid"])
-        return Validation(loaded, tuple(r for r in records if r.document.file in valid),
+        # The records that failed their own checks are few: kept by name, instead of every valid one.
+        invalid = set(stored["invalid"])
+        return Validation(loaded, tuple(r for r in records if r.document.file not in invalid),
                           tuple(Problem(*row) for row in stored["problems"]), key)
     result = _validate_loaded(loaded, today, verdicts)
+    valid = {r.document.file for r in result.valid}
     cache.write(root, {"key": key, "problems": [list(astuple(p)) for p in result.problems],
-                       "valid": [r.document.file for r in result.valid]}, entries)
+                       "invalid": [r.document.file for r in records if r.document.file not in valid]}, entries)
     return replace(result, directory_key=key)
+
+
+def _directory_key(today: dt.date, listing: list[Problem], contents: list[tuple[str, str | None]]) -> str:
+    """What the whole directory's results depend on: the day, the files found out of place, and each
+    record file's name and content key (None: it could not be read). A file name holds no NUL and
+    a content key no line break, so the text they make together reads only one way."""
+    digest = hashlib.sha256(today.isoformat().encode())
+    digest.update(json.dumps([problem.as_text() for problem in listing]).encode())
+    digest.update("".join(f"\n{name}\0{content}" for name, content in contents).encode())
+    return digest.hexdigest()
+
+
+def _content_of(kind: str, path: Path, known: dict[str, list], snapshot: Snapshot, looked_at: int,
+                looks: dict[str, list]) -> tuple[str, bytes | None]:
+    """The content key of one record file, and its bytes if they had to be read: a file that looks
+    exactly as it did when it was last read, and whose entry the cache holds, is not read again.
+    `looks` is given the file's look, if it can vouch for its content next time."""
+    text = str(path)
+    look = known.get(text)
+    if look is not None and snapshot.has(look[-1]) and signature(os.stat(text)) == look[:-1]:
+        looks[text] = look
+        return look[-1], None
+    raw, stat = read_stated(path)
+    content = content_key(kind, raw)
+    if settled(stat, looked_at):
+        looks[text] = signature(stat) + [content]
+    return content, raw
 
 
 def _fresh_entry(kind: str, path: Path, folder: str | None, name: str, raw: bytes) -> dict:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -168,7 +169,8 @@ def test_unreadable_records_are_cached_with_their_problem(records, cache_home):
     assert run("validate", "--format", "json", *ON) == expected
 
 
-def test_the_cache_holds_data_only(records, cache_home):
+def test_the_cache_holds_data_only(records, cache_home, monkeypatch):
+    monkeypatch.setattr(cache_module, "SETTLED_NS", 0)      # the records just copied count as settled
     run("partners", "--all", *ON)
     (cache_file,) = cache_files(cache_home)
     header, directory, *entries = cache_file.read_bytes().split(b"\n")
@@ -179,19 +181,26 @@ def test_the_cache_holds_data_only(records, cache_home):
         assert key.decode().split(":")[0] in ("institution", "pod")
         json.loads(entry)
     (model_file,) = cache_files(cache_home, "model")
-    header, facts = model_file.read_bytes().split(b"\n")
+    header, names, *parts = model_file.read_bytes().split(b"\n")
     assert json.loads(header)["format"] == "rsdir-cache" and json.loads(header)["directory"]
-    assert sorted(json.loads(facts)) == ["agency_ids", "institutions", "listed_by", "pod_members", "pods"]
+    assert sorted(json.loads(names)) == ["agency_ids", "institutions", "listed_by", "pod_members", "pods"]
+    assert len(parts) == 5
+    for part in parts:
+        json.loads(part)
+    (files_file,) = cache_files(cache_home, "files")
+    header, looks = files_file.read_bytes().split(b"\n")
+    assert json.loads(header)["format"] == "rsdir-cache"
+    assert all(isinstance(look, list) for look in json.loads(looks).values())
 
 
 def _forged_facts(path: Path) -> None:
     """The model's facts with a forged library (au-wattle) listing de-nordbib as a partner, the
     checksum made to fit: only the key of the records can tell it apart."""
-    first, _, body = path.read_bytes().partition(b"\n")
-    header, facts = json.loads(first), json.loads(body)
+    first, names, *parts = path.read_bytes().split(b"\n")
+    header, facts = json.loads(first), dict(zip(json.loads(names), map(json.loads, parts)))
     ids = [row[0] for row in facts["institutions"]]    # listed_by holds positions in this list
     facts["listed_by"]["de-nordbib"] = sorted(facts["listed_by"]["de-nordbib"] + [ids.index("au-wattle")])
-    body = json.dumps(facts).encode()
+    body = b"\n".join([names, *(json.dumps(part).encode() for part in facts.values())])
     header["sha256"] = hashlib.sha256(body).hexdigest()
     path.write_bytes(json.dumps(header).encode() + b"\n" + body)
 
@@ -225,3 +234,60 @@ def test_damaged_model_facts_are_ignored_and_rewritten(damage, records, cache_ho
     model_file.write_bytes(damaged)
     assert run(*command) == expected
     assert model_file.read_bytes() == content       # rewritten as it should be
+
+
+# --- how the record files looked: a file that still looks the same is not read again -------------
+
+def _same_size_change(target: Path) -> None:
+    """`status` changed to a word of the same length, the modification time put back: only the
+    change time (which nobody can set) tells that the file was written."""
+    before = target.stat()
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace('status: "active"', 'status: "asleep"'), encoding="utf-8")
+    os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert target.stat().st_size == before.st_size and target.stat().st_mtime_ns == before.st_mtime_ns
+
+
+def test_the_looks_of_settled_files_are_believed_when_they_fit(records, cache_home, monkeypatch):
+    """A file whose look (size, times, inode) is the one kept with its content key is not read:
+    with the key of another record forged under its look, the next run reads that record."""
+    monkeypatch.setattr(cache_module, "SETTLED_NS", 0)      # the records just copied count as settled
+    expected = run("validate", "--format", "json", *ON)
+    (files_file,) = cache_files(cache_home, "files")
+    first, _, body = files_file.read_bytes().partition(b"\n")
+    looks = json.loads(body)
+    nordbib = "records/institutions/de/de-nordbib.yaml"
+    looks[nordbib][-1] = looks["records/institutions/us/us-lakeside.yaml"][-1]
+    body = json.dumps(looks).encode()
+    files_file.write_bytes(json.dumps({**json.loads(first), "sha256": hashlib.sha256(body).hexdigest()}).encode()
+                           + b"\n" + body)
+    forged = run("validate", "--format", "json", *ON)
+    assert "does not match the file name" in forged[1]
+    # Once the file is written again, its look no longer fits and it is read.
+    target = records / "institutions" / "de" / "de-nordbib.yaml"
+    target.write_bytes(target.read_bytes())
+    assert run("validate", "--format", "json", *ON) == expected
+
+
+def test_a_change_keeping_size_and_modification_time_is_read_again(records, cache_home, monkeypatch):
+    monkeypatch.setattr(cache_module, "SETTLED_NS", 0)
+    run("validate", *ON)
+    assert cache_files(cache_home, "files")
+    _same_size_change(records / "institutions" / "de" / "de-nordbib.yaml")
+    cached = run("validate", "--format", "json", *ON)
+    assert cached == run("validate", "--format", "json", "--no-cache", *ON)
+    assert cached[0] == 1 and "asleep" in cached[1]
+
+
+def test_a_file_written_just_before_it_was_read_vouches_for_nothing(records, cache_home):
+    """Within `SETTLED_NS` of a write, the file system's clock may not have ticked: a second write
+    in the same tick would leave the file looking the same, so no look is kept for it."""
+    target = records / "institutions" / "de" / "de-nordbib.yaml"
+    target.write_bytes(target.read_bytes())
+    run("validate", *ON)
+    for files_file in cache_files(cache_home, "files"):
+        assert str(target.relative_to(records.parent)) not in json.loads(files_file.read_bytes().partition(b"\n")[2])
+    _same_size_change(target)
+    cached = run("validate", "--format", "json", *ON)
+    assert cached == run("validate", "--format", "json", "--no-cache", *ON)
+    assert "asleep" in cached[1]
