@@ -7,6 +7,7 @@ These are the checks that depend only on the two libraries (steps 1 to 4 of the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Callable
 
 from .messages import say
@@ -85,8 +86,8 @@ def check_channel(directory: Directory, borrower: Institution, lender: Instituti
         # An active library without channels fails a cross-record check, yet its record still answers.
         return Refusal(UNFILLED, "PolicyProblem", "builtin:channel",
                        say("refusal.channel-none-listed", lang=lang, lender=lender.name))
-    theirs = join_words(sorted({family_name(c.family, lang) for c in lender.channels}), lang=lang)
-    ours = join_words(sorted(family_name(f, lang) for f in borrower.families), "and", lang)
+    theirs = _families_in_words(lender.families, "or", lang)
+    ours = _families_in_words(borrower.families, "and", lang)
     # The family names carry their own parentheses, so the sentence puts none around them.
     key = "refusal.channel-other-family" if ours else "refusal.channel-borrower-has-none"
     return Refusal(UNFILLED, "PolicyProblem", "builtin:channel",
@@ -104,7 +105,19 @@ def check_country(directory: Directory, borrower: Institution, lender: Instituti
     return Refusal(UNFILLED, "PolicyProblem", "builtin:country",
                    say(key, lang=lang, lender=lender.name, borrower=borrower.name,
                        country=country_name(borrower.country, lang),
-                       countries=countries_in_words(terms.listed_countries, lang)))
+                       countries=_countries_in_words(terms.listed_countries, lang)))
+
+
+# The partnership graph refuses thousands of pairs for the same few reasons: each lender's list of
+# countries, and each set of channel families, is put in words once per language.
+@cache
+def _countries_in_words(codes: tuple[str, ...], lang: str) -> str:
+    return countries_in_words(codes, lang)
+
+
+@cache
+def _families_in_words(families: frozenset[str], last: str, lang: str) -> str:
+    return join_words(sorted({family_name(family, lang) for family in families}), last, lang)
 
 
 # Steps 1 to 4 of the decisions, in the specification's order.
