@@ -243,8 +243,8 @@ class Cache:
         self._write(self.model_file_for(root), lambda body: _header(body, directory_key), b"\n".join(lines))
 
     def known_looks(self, root: Path) -> dict[str, list]:
-        """For each record file (by path) that had settled when it was last read: its `signature`
-        then, followed by its content key."""
+        """For each record file (by its path inside the records folder) that had settled when it
+        was last read: its `signature` then, followed by its content key."""
         body = self._checked(self.files_file_for(root))
         try:
             looks = json.loads(body) if body is not None else None

@@ -111,10 +111,12 @@ def _validate_cached(root: Path, today: dt.date, cache: Cache, progress: Progres
     snapshot = cache.read(root)
     known, looks = cache.known_looks(root), {}
     looked_at = time.time_ns()
+    # Looks are kept by the path inside the records folder, however the folder was named.
+    inside = str(root) if str(root).endswith(os.sep) else str(root) + os.sep
     files = []     # (kind, path, folder, name, content key, bytes (None if not read) or the problem reading them)
     for (kind, path, folder), name in zip(candidates, names):
         try:
-            content, raw = _content_of(kind, path, known, snapshot, looked_at, looks)
+            content, raw = _content_of(kind, path, inside, known, snapshot, looked_at, looks)
             files.append((kind, path, folder, name, content, raw))
         except OSError as err:
             files.append((kind, path, folder, name, None, unreadable_file(name, err)))
@@ -172,20 +174,22 @@ def _directory_key(today: dt.date, listing: list[Problem], contents: list[tuple[
     return digest.hexdigest()
 
 
-def _content_of(kind: str, path: Path, known: dict[str, list], snapshot: Snapshot, looked_at: int,
-                looks: dict[str, list]) -> tuple[str, bytes | None]:
+def _content_of(kind: str, path: Path, inside: str, known: dict[str, list], snapshot: Snapshot,
+                looked_at: int, looks: dict[str, list]) -> tuple[str, bytes | None]:
     """The content key of one record file, and its bytes if they had to be read: a file that looks
     exactly as it did when it was last read, and whose entry the cache holds, is not read again.
-    `looks` is given the file's look, if it can vouch for its content next time."""
+    `looks` is given the file's look (by its path after `inside`), if it can vouch for its content
+    next time."""
     text = str(path)
-    look = known.get(text)
+    place = text[len(inside):] if text.startswith(inside) else text
+    look = known.get(place)
     if look is not None and snapshot.has(look[-1]) and signature(os.stat(text)) == look[:-1]:
-        looks[text] = look
+        looks[place] = look
         return look[-1], None
     raw, stat = read_stated(path)
     content = content_key(kind, raw)
     if settled(stat, looked_at):
-        looks[text] = signature(stat) + [content]
+        looks[place] = signature(stat) + [content]
     return content, raw
 
 
