@@ -35,7 +35,6 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from functools import cache, cached_property
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -62,6 +61,10 @@ def rsdir_key() -> str:
     the modules of `builder/` itself (loading, the schema and cross-record checks, the model's
     facts); the exports and the site (`builder/exports/`, `builder/site/`) only read the results,
     so their code is not part of the key."""
+    # Imported here: importlib.metadata is a tenth of an answer from the cache, and only this (and
+    # pycountry, when a country is named) reads package metadata.
+    from importlib import metadata
+
     digest = hashlib.sha256()
     try:
         digest.update(metadata.version("ors-directory").encode())

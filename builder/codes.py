@@ -14,8 +14,6 @@ from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
-import pycountry
-
 from . import schemas
 from .catalogs import SOURCE_LANGUAGE, translations
 
@@ -173,24 +171,34 @@ def _shown_words(code: str, lang: str) -> str:
 SCHEMA_FILES = tuple(schemas.SCHEMA_DIR / name for name in schemas.SCHEMA_FILES.values())
 
 
+# pycountry is imported where its codes are first needed: importing it (with the package metadata
+# it reads) is a tenth of an answer from the cache, which needs no country list.
 @cache
 def country_codes() -> tuple[str, ...]:
     """ISO 3166-1 alpha-2 codes of every country, sorted."""
+    import pycountry
+
     return tuple(sorted(country.alpha_2 for country in pycountry.countries))
 
 
 @cache
 def currency_codes() -> tuple[str, ...]:
     """ISO 4217 alphabetic currency codes, sorted."""
+    import pycountry
+
     return tuple(sorted(currency.alpha_3 for currency in pycountry.currencies))
 
 
-ALPHA3: dict[str, str] = {country.alpha_2: country.alpha_3 for country in pycountry.countries}
+@cache
+def _alpha3_codes() -> dict[str, str]:
+    import pycountry
+
+    return {country.alpha_2: country.alpha_3 for country in pycountry.countries}
 
 
 def alpha3(code: str) -> str:
     """The ISO 3166-1 alpha-3 code of an alpha-2 country code (`DE` -> `DEU`)."""
-    return ALPHA3[code.upper()]
+    return _alpha3_codes()[code.upper()]
 
 
 def generated_code_lists() -> dict[str, tuple[str, ...]]:

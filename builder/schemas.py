@@ -14,8 +14,6 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import jsonschema_rs
-
 from .loader import Document
 from .messages import say
 from .problems import Problem
@@ -46,6 +44,9 @@ def _detailed_validator(kind: str) -> jsonschema.Draft202012Validator:
 
 @cache
 def _fast_validator(kind: str):
+    # Imported when a record or request is first checked: an answer from the cache checks none.
+    import jsonschema_rs
+
     return jsonschema_rs.validator_for(schema(kind))
 
 

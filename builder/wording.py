@@ -7,8 +7,6 @@ import gettext
 from functools import cache
 from typing import Iterable, Mapping
 
-import pycountry
-
 from .catalogs import SOURCE_LANGUAGE
 from .codes import CODE_WORDS, DELIVERY_METHOD, ITEM_FORMAT, PAYMENT_METHOD, PUBLICATION_TYPE, SERVICE_LEVEL, words_in
 from .formats import format_money, join_list
@@ -26,17 +24,22 @@ def aligned(rows: list[tuple[str, ...]]) -> list[str]:
     return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
 
 
+# pycountry is imported when a country is first named (see codes.country_codes).
 @cache
 def _country_names(lang: str) -> gettext.NullTranslations:
     # pycountry ships the iso-codes project's translations of the ISO 3166-1 names.
     if lang == SOURCE_LANGUAGE:
         return gettext.NullTranslations()
+    import pycountry
+
     return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang])
 
 
 @cache
 def country_name(code: str, lang: str = SOURCE_LANGUAGE) -> str:
     """The name people use for a country (`DE` → Germany, Deutschland, Allemagne, Alemania)."""
+    import pycountry
+
     country = pycountry.countries.get(alpha_2=code)
     if country is None:
         return code

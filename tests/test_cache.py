@@ -5,6 +5,7 @@ foreign or unwritable cache is never trusted and never stops a command."""
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import json
 import os
 import shutil
@@ -124,7 +125,7 @@ def test_a_new_rsdir_version_does_not_reuse_the_cache(records, cache_home, monke
     run("validate", *ON)
     (cache_file,) = cache_files(cache_home)
     _rewritten(cache_file)
-    monkeypatch.setattr(cache_module.metadata, "version", lambda name: "99.0.0")
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "99.0.0")
     cache_module.rsdir_key.cache_clear()
     try:
         assert "FORGED" not in run("validate", *ON)[1]

@@ -220,7 +220,7 @@ def test_drift_names_the_out_of_date_code_list(tmp_path: Path) -> None:
 def test_code_lists() -> None:
     assert "DE" in codes.country_codes() and "EUR" in codes.currency_codes()
     assert list(codes.country_codes()) == sorted(codes.country_codes())
-    assert codes.alpha3("DE") == "DEU" and codes.ALPHA3["NO"] == "NOR"
+    assert codes.alpha3("DE") == "DEU" and codes.alpha3("no") == "NOR"
     assert not set(codes.REASON_UNFILLED) & set(codes.REASON_RETRY)
 
 
