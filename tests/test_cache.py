@@ -4,7 +4,6 @@ foreign or unwritable cache is never trusted and never stops a command."""
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import json
 import os
@@ -97,7 +96,7 @@ def _rewritten(path: Path, **header_changes) -> None:
     directory = json.loads(directory_line)
     directory["problems"] = [["records/pods/nordic-share.yaml", 1, 1, "error", "$", "forged", "FORGED"]]
     body = json.dumps(directory).encode() + b"\n" + entries
-    header.update(header_changes, sha256=hashlib.sha256(body).hexdigest())
+    header.update(header_changes, crc32=cache_module.checksum(body))
     path.write_bytes(json.dumps(header).encode() + b"\n" + body)
 
 
@@ -202,7 +201,7 @@ def _forged_facts(path: Path) -> None:
     ids = [row[0] for row in facts["institutions"]]    # listed_by holds positions in this list
     facts["listed_by"]["de-nordbib"] = sorted(facts["listed_by"]["de-nordbib"] + [ids.index("au-wattle")])
     body = b"\n".join([names, *(json.dumps(part).encode() for part in facts.values())])
-    header["sha256"] = hashlib.sha256(body).hexdigest()
+    header["crc32"] = cache_module.checksum(body)
     path.write_bytes(json.dumps(header).encode() + b"\n" + body)
 
 
@@ -260,7 +259,7 @@ def test_the_looks_of_settled_files_are_believed_when_they_fit(records, cache_ho
     nordbib = "institutions/de/de-nordbib.yaml"      # by the path inside the records folder
     looks[nordbib][-1] = looks["institutions/us/us-lakeside.yaml"][-1]
     body = json.dumps(looks).encode()
-    files_file.write_bytes(json.dumps({**json.loads(first), "sha256": hashlib.sha256(body).hexdigest()}).encode()
+    files_file.write_bytes(json.dumps({**json.loads(first), "crc32": cache_module.checksum(body)}).encode()
                            + b"\n" + body)
     forged = run("validate", "--format", "json", *ON)
     assert "does not match the file name" in forged[1]
