@@ -153,6 +153,18 @@ def test_every_page_is_built_in_every_language_under_its_folder(every_language):
         assert not (own / "404.html").exists()     # the server answers with the root's for every language
 
 
+def test_the_page_for_a_missing_address_says_so_in_every_language(every_language):
+    """The server shows the root's 404 page for a missing address under any language's folder."""
+    text = (every_language / "404.html").read_text(encoding="utf-8")
+    assert "<h1>Page not found</h1>" in text
+    assert '<p>There is no page at this address. <a href="/directory/">Go to the home page</a></p>' in text
+    for code, sentence, home in (("de", "Unter dieser Adresse gibt es keine Seite.", "Zur Startseite"),
+                                 ("fr", "Il n’y a pas de page à cette adresse.", "Aller à la page d’accueil"),
+                                 ("es", "No hay ninguna página en esta dirección.", "Ir a la página de inicio")):
+        assert (f'<p lang="{code}">{sentence} <a href="/directory/{code}/" hreflang="{code}">{home}</a></p>'
+                in text), code
+
+
 def test_every_page_names_its_copies_in_every_language(every_language):
     pages = site_pages(every_language)
     assert len(pages) > 4 * 30

@@ -271,9 +271,25 @@ def on_nav(nav: Navigation, config: MkDocsConfig, files: Files) -> Navigation:
     return nav
 
 
+# The page the web server shows for every missing address, under whichever language's folder: the
+# root's, which says so in every language of the site (overrides/404.html).
+NOT_FOUND = (N_("There is no page at this address."), N_("Go to the home page"))
+
+
+def not_found_notices() -> list[dict[str, str]]:
+    """What the page for a missing address says in each language of the site, after the default."""
+    notices = []
+    for language in _state.languages[1:]:
+        words = page_words(language.code)
+        notices.append({"lang": language.code, "home": languages.folder(language),
+                        "text": words.gettext(NOT_FOUND[0]), "link": words.gettext(NOT_FOUND[1])})
+    return notices
+
+
 def on_env(env, config: MkDocsConfig, files: Files):
     """The theme overrides' `_()` speak the build's language, from the site's catalog."""
     env.install_gettext_translations(catalogs.translations("site", language_of(config).code))
+    env.globals["not_found_notices"] = not_found_notices
     env.bytecode_cache = _compiled_templates
     _state.env, _state.files = env, files
     return env
