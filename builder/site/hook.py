@@ -349,10 +349,10 @@ def output_path(site_dir: Path, relative: str) -> Path:
     if (not relative or "\\" in relative or PurePosixPath(relative).is_absolute()
             or any(part in ("", ".", "..") for part in parts)):
         raise PluginError(f"refusing to write `{relative}`: not a plain path inside the site")
-    target = (site_dir / Path(*parts)).resolve()
-    if not target.is_relative_to(site_dir.resolve()):
-        raise PluginError(f"refusing to write `{relative}` outside the site folder")
-    return target
+    # Plain parts cannot climb out of the folder, and nothing in it is a link: the build writes
+    # into a folder it has just created, where mkdocs copies files rather than links. (Asking the
+    # file system to resolve each of 70,000 files was a tenth of a four-language build.)
+    return site_dir / Path(*parts)
 
 
 def extra_files(directory: Directory, history: History, site_url: str) -> dict[str, bytes]:

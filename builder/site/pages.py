@@ -23,6 +23,8 @@ from functools import cache
 from urllib.parse import quote, urlsplit
 
 import jinja2
+import jinja2.ext
+import jinja2.lexer
 from markupsafe import Markup
 
 from ..catalogs import SOURCE_LANGUAGE
@@ -255,12 +257,13 @@ def identifiers_of(institution: Institution, words: PageWords = ENGLISH) -> list
     return found
 
 
-def institution_search(institution: Institution, words: PageWords = ENGLISH) -> str:
+def institution_search(institution: Institution, words: PageWords = ENGLISH,
+                       identifiers: list[Identifier] | None = None) -> str:
     """Where and by which identifiers the site's search finds an institution: its city and country
-    and every identifier (its name is the page's title)."""
+    and every identifier (its name is the page's title); `identifiers` are the page's, if made."""
     where = ", ".join(part for part in (institution.city, words.country(institution.country)) if part)
     ids = Markup(" · ").join(Markup("{} <code>{}</code>").format(identifier.label, identifier.value)
-                             for identifier in identifiers_of(institution))
+                             for identifier in identifiers or identifiers_of(institution))
     return Markup("<p>{}</p>").format(where) + (Markup("<p>{}</p>").format(ids) if ids else "")
 
 
@@ -302,6 +305,30 @@ def _link_in(lang: str):
     return lambda here, target: link(here, target) if target.endswith(".md") else up + link(here, target)
 
 
+class _ConstantMessages(jinja2.ext.Extension):
+    """`gettext("a message")` with nothing to fill in, translated once, when the template is
+    compiled, instead of on every page: a language's 10,000 institution pages print the same
+    headings and labels. The translation goes in as a string (data, never template source),
+    marked safe as the message markup it is; Babel still reads the call in the template's source."""
+
+    def filter_stream(self, stream):
+        words = page_words(self.environment.page_lang)
+        tokens = list(stream)
+        at = 0
+        while at < len(tokens):
+            token = tokens[at]
+            if (token.type == "name" and token.value == "gettext" and (at == 0 or tokens[at - 1].type != "dot")
+                    and [t.type for t in tokens[at + 1:at + 4]] == ["lparen", "string", "rparen"]):
+                translated = str(words.markup(tokens[at + 2].value))
+                yield jinja2.lexer.Token(token.lineno, "string", translated)
+                yield jinja2.lexer.Token(token.lineno, "pipe", "|")
+                yield jinja2.lexer.Token(token.lineno, "name", "safe")
+                at += 4
+                continue
+            yield token
+            at += 1
+
+
 @cache
 def _environment(lang: str) -> jinja2.Environment:
     """The templates in `lang`: one environment per language, whose globals speak it."""
@@ -311,7 +338,9 @@ def _environment(lang: str) -> jinja2.Environment:
         autoescape=True,                 # every value a template prints is escaped...
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=[_ConstantMessages],
     )
+    environment.extend(page_lang=lang)
     # ...and nothing a record says is ever compiled as a template: records only fill the context.
     environment.filters["safe_url"] = safe_url
     environment.filters["mailto_url"] = mailto_url
@@ -359,6 +388,18 @@ def _names(directory: Directory, ids: Iterable[str]) -> list[tuple[str, str]]:
     return [(i, directory.institutions[i].name) for i in ids if i in directory.institutions]
 
 
+# The map of where an institution lends, by the countries it names: the same for every language,
+# and for the many institutions that name the same countries ("*", Europe, their own country).
+_figures: dict[tuple[str, ...], tuple[WorldMap, maps.MapFigure]] = {}
+
+
+def _lends_to_figure(world: WorldMap, lends_to: tuple[str, ...]) -> maps.MapFigure:
+    drawn = _figures.get(lends_to)
+    if drawn is None or drawn[0] is not world:
+        drawn = _figures[lends_to] = (world, maps.lends_to_figure(world, lends_to))
+    return drawn[1]
+
+
 def institution_page(directory: Directory, institution: Institution, today: dt.date | None = None,
                      world: WorldMap | None = None, words: PageWords = ENGLISH) -> GeneratedPage:
     """`today` (the build's date) drops closures already over from the summary at the top; with
@@ -368,10 +409,11 @@ def institution_page(directory: Directory, institution: Institution, today: dt.d
     confirmed = directory.confirmed_pods.get(institution.id, frozenset())
     pods = [(pod_id, directory.pods[pod_id].name if pod_id in directory.pods else None, pod_id in confirmed)
             for pod_id in institution.listed_pods]
+    identifiers = identifiers_of(institution, words)
     body = _render(
         "institution.html.j2", words, here=here, institution=institution, record=institution.record,
         country=words.country(institution.country), city=institution.city, pods=pods,
-        identifiers=identifiers_of(institution, words),
+        identifiers=identifiers,
         closures_ahead=closures_ahead(lending, today) if lending else [],
         # Only counted here: the page's script lists them by name (assets/partner-lists.mjs).
         mutual=_known(directory, directory.mutual_partners(institution.id)),
@@ -380,9 +422,9 @@ def institution_page(directory: Directory, institution: Institution, today: dt.d
         feed_json=f"feed/v1/institutions/{checked_id(institution.id)}.json",
         alma_json=f"feed/v1/alma/{checked_id(institution.id)}.json",
         reshare_json=f"feed/v1/reshare/{checked_id(institution.id)}.json",
-        lends_to_map=maps.lends_to_figure(world, institution.terms.lends_to_codes) if world and institution.terms else None,
+        lends_to_map=_lends_to_figure(world, tuple(institution.terms.lends_to_codes)) if world and institution.terms else None,
     )
-    return GeneratedPage(institution.name, body, institution_search(institution, words))
+    return GeneratedPage(institution.name, body, institution_search(institution, words, identifiers))
 
 
 def pod_page(directory: Directory, pod: Pod, words: PageWords = ENGLISH) -> GeneratedPage:
