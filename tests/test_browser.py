@@ -318,3 +318,13 @@ def test_ten_thousand_institutions_narrow_with_every_keystroke(large_site, open_
     page.keyboard.press("Enter")
     assert len(listed_ids(page)) == 200
     assert page.evaluate("document.activeElement.closest('li') === document.querySelectorAll('.rs-result')[100]")
+
+
+@pytest.mark.parametrize("lang", ["", "de/", "fr/", "es/"])
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_filters_button_holds_its_words_in_every_language(multilingual_site, open_page, lang, viewport):
+    """"Filter zurücksetzen" is wider than a column of the filters: it wraps inside its button."""
+    page = open_page(f"{multilingual_site}{lang}directory/", viewport)
+    page.wait_for_selector("#rs-directory.rs-ready")
+    inside, box = page.evaluate("() => { const b = document.getElementById('rs-reset'); return [b.scrollWidth, b.clientWidth]; }")
+    assert inside <= box
