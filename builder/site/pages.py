@@ -263,7 +263,7 @@ def institution_search(institution: Institution, words: PageWords = ENGLISH,
     and every identifier (its name is the page's title); `identifiers` are the page's, if made."""
     where = ", ".join(part for part in (institution.city, words.country(institution.country)) if part)
     ids = Markup(" · ").join(Markup("{} <code>{}</code>").format(identifier.label, identifier.value)
-                             for identifier in identifiers or identifiers_of(institution))
+                             for identifier in (identifiers_of(institution) if identifiers is None else identifiers))
     return Markup("<p>{}</p>").format(where) + (Markup("<p>{}</p>").format(ids) if ids else "")
 
 
@@ -380,12 +380,12 @@ def _render(template: str, words: PageWords, **context) -> str:
 
 
 def _known(directory: Directory, ids: Iterable[str]) -> list[str]:
-    """The ids of institutions in the directory, as the page's script lists them."""
+    """Those of `ids` that are institutions of the directory: the pages list and count only these."""
     return [i for i in ids if i in directory.institutions]
 
 
 def _names(directory: Directory, ids: Iterable[str]) -> list[tuple[str, str]]:
-    return [(i, directory.institutions[i].name) for i in ids if i in directory.institutions]
+    return [(i, directory.institutions[i].name) for i in _known(directory, ids)]
 
 
 # The map of where an institution lends, by the countries it names: the same for every language,
