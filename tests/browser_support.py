@@ -51,6 +51,21 @@ def build_site(records: Path, out: Path, *options: str) -> Path:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site's folder under `site_path`; every address outside it answers 404."""
+
+    def __init__(self, *args, site_path: str = "/", **kwargs) -> None:
+        self.site_path = site_path   # set first: the base class answers the request in __init__
+        super().__init__(*args, **kwargs)
+
+    def translate_path(self, path: str) -> str:
+        return super().translate_path("/" + path.removeprefix(self.site_path))
+
+    def send_head(self):
+        if not self.path.startswith(self.site_path):
+            self.send_error(404)
+            return None
+        return super().send_head()
+
     def log_message(self, format: str, *args: object) -> None:
         pass
 
@@ -63,14 +78,15 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 @contextmanager
-def serving(root: Path) -> Iterator[str]:
-    """Serve a built site on a free port of 127.0.0.1; yields its base URL."""
-    handler = functools.partial(_QuietHandler, directory=str(root))
+def serving(root: Path, site_path: str = "/") -> Iterator[str]:
+    """Serve a built site on a free port of 127.0.0.1 under `site_path` ("/directory/", where
+    GitHub Pages publishes it; the server's root by default); yields its base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(root), site_path=site_path)
     server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}/"
+        yield f"http://127.0.0.1:{server.server_port}{site_path}"
     finally:
         server.shutdown()
         server.server_close()
@@ -121,8 +137,9 @@ PAGE_TYPES: dict[str, PageType] = {
 AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
 
 
-def open_page_type(open_page: Callable, base: str, page_type: PageType, viewport: dict = DESKTOP):
-    page = open_page(base + page_type.path, viewport)
+def open_page_type(open_page: Callable, base: str, page_type: PageType, viewport: dict = DESKTOP,
+                   watch: Callable | None = None):
+    page = open_page(base + page_type.path, viewport, watch)
     if page_type.ready:
         page.wait_for_selector(page_type.ready)
     return page

@@ -9,8 +9,10 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from mkdocs.config import load_config
 from playwright.sync_api import sync_playwright
 
 from browser_support import CHROMIUM, CHROMIUM_ARGS, DESKTOP, HOSTILE_RECORDS, OFFSITE, build_site, serving
@@ -114,13 +116,27 @@ def sample_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
 
 
 @pytest.fixture(scope="session")
-def multilingual_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The sample site in every language (`rsdir build --languages en,de,fr,es`)."""
+def multilingual_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample site built in every language (`rsdir build --languages en,de,fr,es`)."""
     from builder.site.languages import LANGUAGES
 
-    root = build_site(SAMPLE_RECORDS, tmp_path_factory.mktemp("languages") / "site",
+    return build_site(SAMPLE_RECORDS, tmp_path_factory.mktemp("languages") / "site",
                       "--languages", ",".join(language.code for language in LANGUAGES))
-    with serving(root) as base:
+
+
+@pytest.fixture(scope="session")
+def multilingual_site(multilingual_build: Path) -> Iterator[str]:
+    with serving(multilingual_build) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def published_site(multilingual_build: Path) -> Iterator[str]:
+    """The site in every language served under the path of its `site_url` (/directory/), as
+    GitHub Pages publishes it: addresses from the server's root, such as the hreflang links',
+    lead where they lead on the published site."""
+    site_path = urlsplit(load_config(str(REPO / "mkdocs.yml")).site_url).path
+    with serving(multilingual_build, site_path) as base:
         yield base
 
 
@@ -154,7 +170,8 @@ def open_page(browser) -> Iterator[Callable]:
     """Open pages offline; fails the test on any script error or dialog a page raises."""
     contexts, errors, dialogs = [], [], []
 
-    def open_(url: str, viewport: dict = DESKTOP):
+    def open_(url: str, viewport: dict = DESKTOP, watch: Callable | None = None):
+        """`watch` is given the page before it loads, to listen to what it does from the start."""
         context = browser.new_context(viewport=viewport)
         context.route(OFFSITE, lambda route: route.abort())
         contexts.append(context)
@@ -162,6 +179,8 @@ def open_page(browser) -> Iterator[Callable]:
         page.on("pageerror", lambda error: errors.append(f"{url}: {error}"))
         page.on("dialog", lambda dialog: (dialogs.append(f"{url}: {dialog.type} {dialog.message}"),
                                           dialog.dismiss()))
+        if watch:
+            watch(page)
         page.goto(url)
         return page
 

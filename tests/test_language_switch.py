@@ -11,8 +11,9 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def site(multilingual_site) -> str:
-    return multilingual_site
+def site(published_site) -> str:
+    """Under /directory/, where the hreflang links lead to the page's copies, as on GitHub Pages."""
+    return published_site
 
 
 def test_the_switch_leads_by_keyboard_to_the_same_page_in_the_chosen_language(open_page, site):

@@ -35,7 +35,8 @@ from mkdocs.utils import get_build_date
 
 from builder import catalogs
 from builder.exports import feed
-from builder.site import directory_index, editor_rules, engine, icons, languages, maps, pages, vendor, weight
+from builder.site import (directory_index, editor_rules, engine, icons, languages, maps, pages,
+                          theme_script, vendor, weight)
 from builder.site.languages import Language
 from builder.site.words import N_, PageWords, page_words
 from builder.site.shell import STAND_IN, render_shell, shell_from
@@ -157,6 +158,8 @@ def theme_icon(config: MkDocsConfig, name: str) -> str:
 
 def on_files(files: Files, config: MkDocsConfig) -> Files:
     language = language_of(config)
+    # First: a theme whose script has changed should not cost a whole build before it is reported.
+    _quieten_theme_script(files, config)
     if language == languages.DEFAULT:
         _prepare(files, config)
     else:
@@ -211,6 +214,17 @@ def _prepare(files: Files, config: MkDocsConfig) -> None:
     _state.records = pages.record_paths(directory)
     _state.last_updated = newest.date().isoformat()
     _state.root_only = frozenset(file.dest_uri for file in files if _is_own_static_file(file, config))
+
+
+def _quieten_theme_script(files: Files, config: MkDocsConfig) -> None:
+    """Every language's copy of the theme's script, without its alternate-site navigation
+    (theme_script.py says why)."""
+    for file in files:
+        if theme_script.BUNDLE.fullmatch(file.src_uri) and not _is_own_static_file(file, config):
+            try:
+                file.content_string = theme_script.without_alternate_navigation(file.content_string)
+            except theme_script.ThemeScriptChanged as err:
+                raise PluginError(f"{file.abs_src_path}: {err}") from None
 
 
 def _is_own_static_file(file: File, config: MkDocsConfig) -> bool:
@@ -299,10 +313,8 @@ def on_page_context(context, page: Page, config: MkDocsConfig, nav: Navigation):
     """Name the page's copies in every language: the theme prints `extra.alternate` as hreflang
     links, and the site's language switch (overrides/partials/alternate.html) offers them.
 
-    The hreflang links name each copy from the server's root: the theme's script fetches the
-    `sitemap.xml` beside every alternate, which for a full address would be a request to the
-    public site from wherever a copy of the site is viewed, and the theme's `url` filter, which
-    it passes them through, cannot make a relative one leading out of a language's folder."""
+    The hreflang links name each copy from the server's root: the theme's `url` filter, which it
+    passes them through, cannot make a relative one leading out of a language's folder."""
     language = language_of(config)
     site_path = urlsplit(_site_url(config) or "/").path
     found = languages.alternates(_state.languages, language, page.url, site_path)
