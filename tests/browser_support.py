@@ -137,9 +137,8 @@ PAGE_TYPES: dict[str, PageType] = {
 AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")
 
 
-def open_page_type(open_page: Callable, base: str, page_type: PageType, viewport: dict = DESKTOP,
-                   watch: Callable | None = None):
-    page = open_page(base + page_type.path, viewport, watch)
+def open_page_type(open_page: Callable, base: str, page_type: PageType, viewport: dict = DESKTOP):
+    page = open_page(base + page_type.path, viewport)
     if page_type.ready:
         page.wait_for_selector(page_type.ready)
     return page

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser_support import PAGE_TYPES, open_page_type
+from browser_support import PAGE_TYPES
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +28,10 @@ def test_a_page_asks_its_server_only_for_files_the_site_has(open_page, published
         page.on("requestfailed", lambda request: request.url.startswith(server)
                 and missing.append(f"failed ({request.failure}) {request.url.removeprefix(server)}"))
 
-    page = open_page_type(open_page, published_site + language, PAGE_TYPES[kind], watch=watch)
+    page_type = PAGE_TYPES[kind]
+    page = open_page(published_site + language + page_type.path, watch=watch)
+    if page_type.ready:
+        page.wait_for_selector(page_type.ready)
     page.wait_for_load_state("networkidle")
     assert page.evaluate("document.documentElement.lang") == (language.rstrip("/") or "en")
     assert missing == [], f"{page.url} asked for files the site does not have"
