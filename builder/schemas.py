@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .catalogs import SOURCE_LANGUAGE, schema_nodes, translations
 from .loader import Document
 from .messages import say
 from .problems import Problem
@@ -58,7 +59,7 @@ def is_valid_detailed(kind: str, data: Any) -> bool:
     return _detailed_validator(kind).is_valid(data)
 
 
-def check(kind: str, document: Document, lang: str = "en") -> list[Problem]:
+def check(kind: str, document: Document, lang: str = SOURCE_LANGUAGE) -> list[Problem]:
     """Problems of one document against the schema of its kind, said in `lang`; none for a
     valid one."""
     if is_valid_fast(kind, document.data):
@@ -99,6 +100,22 @@ def _leaf_errors(validator: jsonschema.Draft202012Validator, data: Any):
             yield error
 
 
+def pattern_hint(description: str, lang: str = SOURCE_LANGUAGE) -> str:
+    """What the description of a value with a `pattern` says of the form it wants, as a message
+    about a value not in that form puts it in brackets: the description's first sentence, in
+    `lang`. The descriptions are translated once, in the site catalog, where the profile editor
+    shows them as hints and the field reference as meanings; the message takes its words from
+    there, so that the hint says what the editor's form says beside the field."""
+    return translations("site", lang).gettext(description).split(". ")[0].rstrip(".")
+
+
+def pattern_descriptions() -> list[str]:
+    """The description of every value with a `pattern` in the schemas records and requests are
+    checked against: the texts `pattern_hint` is asked about."""
+    return sorted({node["description"] for kind in SCHEMA_FILES for node in schema_nodes(schema(kind))
+                   if "pattern" in node and isinstance(node.get("description"), str)})
+
+
 def _shown(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -123,8 +140,6 @@ def _problem(document: Document, error: jsonschema.ValidationError, lang: str) -
     kind = error.validator
     value = error.instance
     field = words("schema.field", name=path[-1]) if path and isinstance(path[-1], str) else words("schema.this-value")
-    description = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
-    hint = description.split(". ")[0].rstrip(".") if description and kind in ("pattern", "format") else ""
 
     if kind == "required":
         missing = [name for name in error.validator_value if name not in (value or {})]
@@ -155,9 +170,11 @@ def _problem(document: Document, error: jsonschema.ValidationError, lang: str) -
             message = words("schema.enum-reference", value=_shown(value), field=field)
         return document.problem(path, "schema-enum", message)
     if kind == "pattern":
+        description = error.schema.get("description", "") if isinstance(error.schema, dict) else ""
+        hint = pattern_hint(description, lang) if description else ""
         return document.problem(path, "schema-pattern",
                                 words("schema.pattern-hint" if hint else "schema.pattern", value=_shown(value),
-                                    field=field, hint=hint))
+                                      field=field, hint=hint))
     if kind in ("minLength", "maxLength"):
         limit = error.validator_value
         if kind == "maxLength":

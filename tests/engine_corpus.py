@@ -327,6 +327,8 @@ def _bad_requests(directory: Directory, borrower: Institution, lender: Instituti
         (dict(good, max_cost={"amount": 5}), "max_cost without currency"),
         (dict(good, need_before="2026-02-30", date="2026-13-01"), "impossible dates"),
         (dict(good, date="1.12.2026"), "date in another form"),
+        (dict(good, need_before="24.12.2026", date="2026/12/01"), "two dates in another form"),
+        (dict(good, lender="ISIL DE-89"), "an agency id with a space"),
         (dict(good, borrower="Lakeside Library"), "a name instead of an id"),
         (dict(good, borrower="zz-nowhere"), "unknown id"),
         (dict(good, borrower="ISIL:ZZ-Nowhere"), "unknown agency id"),

@@ -80,3 +80,19 @@ def test_the_site_is_built_in_the_languages_the_catalogs_hold():
     ui = (REPOSITORY / "site_src" / "assets" / "ui.mjs").read_text(encoding="utf-8")
     # The pages' scripts pick the engine's language from `<html lang>` among the same codes.
     assert json.dumps(list(catalogs.LANGUAGES)) in ui
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_each_pattern_is_described_in_every_language_sentence_for_sentence(lang):
+    # A message about a value not in its field's form gives the first sentence of the field's
+    # description (schemas.pattern_hint), cut at ". " in every language: a translation must
+    # translate it and keep its sentences where the English has them ("z. B." would cut it short).
+    from builder.schemas import pattern_descriptions, pattern_hint
+
+    words = catalogs.translations("site", lang)
+    descriptions = pattern_descriptions()
+    untranslated = [text for text in descriptions if words.gettext(text) == text]
+    cut_otherwise = [(text, words.gettext(text)) for text in descriptions
+                     if len(words.gettext(text).split(". ")) != len(text.split(". "))]
+    assert len(descriptions) >= 20 and not untranslated and not cut_otherwise, (untranslated, cut_otherwise)
+    assert all(pattern_hint(text, lang) != pattern_hint(text) for text in descriptions)

@@ -21,6 +21,7 @@ from click.testing import CliRunner
 
 from browser_support import tab_to
 from builder import layout, loader, schemas
+from builder.catalogs import TRANSLATED
 from builder.cli import main
 from builder.loader import YamlProblem, load
 from builder.model import Directory
@@ -142,6 +143,35 @@ def test_checks_agree_with_rsdir_validate_on_every_single_record_fixture(sample_
             "unknown-exemption", "fee-without-currency", "rule-reason-outcome", "closure-order",
             "reserved-id", "unknown-timezone", "invalid-date", "review-overdue", "pod-membership-unconfirmed",
             "partnership-one-sided"} <= codes
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_schema_messages_agree_with_rsdir_in_every_language(sample_site, open_page, monkeypatch, lang):
+    # The test above holds the editor to `rsdir validate` in English; the schema's messages are
+    # said in the page's language too, and there they must be what Python says in it.
+    _, base = sample_site
+    cases = []
+    for tree in TREES:
+        monkeypatch.chdir(tree)
+        for record in load_records(Path("records")).records:
+            said = schemas.check(record.kind, record.document, lang) if record.kind == INSTITUTION else []
+            if said:
+                cases.append({"name": f"{tree.name}/{record.document.file}", "data": record.data,
+                              "expected": sorted([p.code, p.path, p.message] for p in said)})
+    page = open_editor(open_page, base)
+    results = in_page(page, base, """
+        const words = await (await fetch(argument.words)).json();
+        const { schemaProblems } = await import(argument.module);
+        return argument.cases.map((item) => modules.messages.speaking(words, () => schemaProblems(modules.schema, item.data))
+            .map((p) => [p.code, modules.requests.jsonPath(p.path), p.message]));""",
+                      {"cases": cases, "words": f"{base}assets/messages/{lang}.json",
+                       "module": f"{base}{MODULES}schema-problems.mjs"})
+    for case, problems in zip(cases, results):
+        assert sorted(problems) == case["expected"], case["name"]
+    patterns = [message for case in cases for code, _, message in case["expected"] if code == "schema-pattern"]
+    assert len(cases) >= 20 and len(patterns) >= 15
+    assert not [message for message in patterns for description in schemas.pattern_descriptions()
+                if schemas.pattern_hint(description) in message]
 
 
 def test_characters_the_loader_refuses_get_its_messages(sample_site, open_page):
@@ -376,6 +406,32 @@ def test_errors_are_listed_with_links_to_their_fields_and_no_file_is_shown(sampl
     assert page.text_content("#rs-f-id-error") == "Error: required field `id` is missing; add it here"
     assert page.inner_text("#rs-editor-action-status").startswith("The file is not ready yet")
     assert page.get_attribute("#rs-editor-status", "role") == "status"
+
+
+# What the editor in each language says beside a field: an email address not in its form, and an
+# id left out (the form names each missing field at its place, in the page's words).
+BESIDE_THE_FIELD = {
+    "de": ('Fehler: `email` hat nicht die erwartete Form: "ill at quick.example" (Eine E-Mail-Adresse wie '
+           'fernleihe@nordbib.example: keine Leerzeichen, ein @, ein Domainname mit mindestens einem Punkt)',
+           "Fehler: das Pflichtfeld `id` fehlt; ergänzen Sie es hier"),
+    "fr": ('Erreur : "ill at quick.example" n’a pas la forme attendue pour `email` (Une adresse électronique comme '
+           'fernleihe@nordbib.example : pas d’espaces, un seul @, un nom de domaine avec au moins un point)',
+           "Erreur : le champ obligatoire `id` manque\u202f; ajoutez-le ici"),
+    "es": ('Error: "ill at quick.example" no tiene la forma esperada para `email` (Una dirección de correo '
+           'electrónico como fernleihe@nordbib.example: sin espacios, una @, un nombre de dominio con al menos un punto)',
+           "Error: falta el campo obligatorio `id`; añádalo aquí"),
+}
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_the_editor_in_another_language_tells_a_field_in_its_words(multilingual_site, open_page, lang):
+    page = open_editor(open_page, f"{multilingual_site}{lang}/")
+    fill_minimal(page, **{"#rs-f-id": "", "#rs-f-contacts-0-email": "ill at quick.example"})
+    page.click("#rs-editor-download")        # shows every problem, those of untouched fields too
+    wrong_form, missing = BESIDE_THE_FIELD[lang]
+    assert page.text_content("#rs-f-contacts-0-email-error") == wrong_form
+    assert page.text_content("#rs-f-id-error") == missing
+    assert page.input_value("#rs-editor-yaml") == ""
 
 
 def test_directory_checks_speak_in_rsdir_words_beside_the_field(sample_site, open_page):

@@ -22,7 +22,8 @@ import builder.decide
 import builder.messages
 import builder.wording
 from browser_support import write_engine_data
-from builder.catalogs import LANGUAGES, SOURCE_LANGUAGE
+from builder.catalogs import LANGUAGES, SOURCE_LANGUAGE, TRANSLATED
+from builder.schemas import pattern_descriptions, pattern_hint
 from builder.model import Directory
 from builder.validate import validate_directory
 from conftest import FIXTURES, REPO, SAMPLE_RECORDS, TODAY
@@ -236,6 +237,46 @@ def test_the_corpus_covers_what_the_issue_lists(corpora):
                 if not coverage[f"refused input: {code}"]]
     assert not missing, missing
     assert coverage["route"] and coverage["route --all"] and coverage["partners"]
+
+
+# The date of a request in another form, as the Python engine tells it in each language (the
+# browser's answers are held to the same words by the test above).
+DATE_NOT_IN_ITS_FORM = {
+    "en": '"1.12.2026" is not in the expected form for `date` (A calendar date written YYYY-MM-DD, for example '
+          '2026-10-01)',
+    "de": '`date` hat nicht die erwartete Form: "1.12.2026" (Ein Kalenderdatum in der Form JJJJ-MM-TT, zum Beispiel '
+          '2026-10-01)',
+    "fr": '"1.12.2026" n’a pas la forme attendue pour `date` (Une date du calendrier écrite AAAA-MM-JJ, par exemple '
+          '2026-10-01)',
+    "es": '"1.12.2026" no tiene la forma esperada para `date` (Una fecha escrita AAAA-MM-DD, por ejemplo 2026-10-01)',
+}
+
+
+def test_a_request_not_in_its_form_is_told_the_form_in_each_language(corpora):
+    _, made = corpora
+    english = [pattern_hint(description) for description in pattern_descriptions()]
+    told = Counter()
+    for corpus in made:
+        for case in corpus.cases:
+            if case["kind"] != "check" or not any(code == "schema-pattern" for _, code, _ in
+                                                  case["expected"].get("problems", [])):
+                continue
+            for lang in TRANSLATED:
+                hints = [pattern_hint(description, lang) for description in pattern_descriptions()]
+                for path, code, message in answer(corpus.directory, case, lang)["problems"]:
+                    if code != "schema-pattern":
+                        continue
+                    assert not [hint for hint in english if hint in message], (lang, message)
+                    assert any(message.endswith(f"({hint})") for hint in hints), (lang, message)
+                    told[lang, path] += 1
+                    if case["request"].get("date") == "1.12.2026":
+                        assert message == DATE_NOT_IN_ITS_FORM[lang]
+    # The date, the day it is needed by and both libraries, in every language, in every directory.
+    assert {path for _, path in told} == {"$.date", "$.need_before", "$.borrower", "$.lender"}
+    assert all(told[lang, "$.date"] >= 2 * len(made) for lang in TRANSLATED)
+    sample = next(corpus for corpus in made if corpus.name == "sample")
+    case = next(case for case in sample.cases if case["kind"] == "check" and case["request"].get("date") == "1.12.2026")
+    assert case["expected"]["problems"] == [["$.date", "schema-pattern", DATE_NOT_IN_ITS_FORM["en"]]]
 
 
 LOADED_IN_TWO = """async ([root, request]) => {

@@ -12,6 +12,7 @@ from builder.codes import CODE_WORDS, code_lists_with_words
 from builder.catalogs import LANGUAGES, plural_expression
 from builder.messages import MESSAGES, placeholders, say, table_in
 from builder.model import FAMILY_NAMES
+from builder.schemas import pattern_descriptions, pattern_hint, schema
 from builder.site.engine import messages_file
 
 BUILDER = Path(__file__).resolve().parent.parent / "builder"
@@ -107,3 +108,17 @@ def test_each_language_names_countries_codes_and_channels_in_its_own_words():
         assert document["families"]["email"] == email
         assert loan in say("refusal.inactive", lang=lang, library="X")
         assert document["messages"] == table_in(lang) and document["plural"] == plural_expression(lang)
+
+
+def test_the_engine_file_says_the_forms_patterns_want_in_its_language():
+    # The browser's schema check gives a value not in its field's form the words Python gives it
+    # (builder/schemas.py `pattern_hint`); in English it takes the description's first sentence.
+    date = schema("request")["$defs"]["date"]["description"]
+    assert json.loads(messages_file())["pattern_hints"] == {}
+    expected = {"de": "Ein Kalenderdatum in der Form JJJJ-MM-TT, zum Beispiel 2026-10-01",
+                "fr": "Une date du calendrier écrite AAAA-MM-JJ, par exemple 2026-10-01",
+                "es": "Una fecha escrita AAAA-MM-DD, por ejemplo 2026-10-01"}
+    for lang, words in expected.items():
+        hints = json.loads(messages_file(lang))["pattern_hints"]
+        assert hints[date] == words
+        assert hints == {description: pattern_hint(description, lang) for description in pattern_descriptions()}

@@ -60,6 +60,63 @@ def test_messages_say_what_to_do():
     assert problem.message == "partner `de-tib` is not in the directory; check the spelling or remove it"
 
 
+SEVERAL_FORMS = FIXTURES / "invalid" / "schema-pattern" / "records" / "institutions" / "de" / "several-forms.yaml"
+# What a value not in its field's form is told in each language: the form in the reader's words
+# (the first sentence of the field's description as the site catalog translates it).
+NOT_IN_ITS_FORM = {
+    "en": {"$.contacts[0].email": '"ill at several-forms.example" is not in the expected form for `email` (An email '
+                                  'address such as fernleihe@nordbib.example: no spaces, one @, a domain name with at '
+                                  'least one dot)',
+           "$.identifiers.isil": '"DE 89" is not in the expected form for `isil` (International Standard Identifier for '
+                                 'Libraries (ISO 15511): a prefix, a hyphen and a unit id, at most 16 characters of '
+                                 'letters, digits, / - and :)',
+           "$.maintainers[0]": '"-several-forms-" is not in the expected form for this value (A GitHub user name '
+                               '(login), for example nordbib-ill: letters, digits and single hyphens, at most 39 '
+                               'characters, not starting or ending with a hyphen)'},
+    "de": {"$.contacts[0].email": '`email` hat nicht die erwartete Form: "ill at several-forms.example" (Eine '
+                                  'E-Mail-Adresse wie fernleihe@nordbib.example: keine Leerzeichen, ein @, ein '
+                                  'Domainname mit mindestens einem Punkt)',
+           "$.identifiers.isil": '`isil` hat nicht die erwartete Form: "DE 89" (Internationales Bibliothekssigel (ISIL, '
+                                 'ISO 15511): ein Präfix, ein Bindestrich und eine Kennung der Einheit, höchstens 16 '
+                                 'Zeichen aus Buchstaben, Ziffern, / - und :)',
+           "$.maintainers[0]": 'dieser Wert hat nicht die erwartete Form: "-several-forms-" (Ein GitHub-Benutzername '
+                               '(Login), zum Beispiel nordbib-ill: Buchstaben, Ziffern und einzelne Bindestriche, '
+                               'höchstens 39 Zeichen, nicht mit einem Bindestrich am Anfang oder Ende)'},
+    "fr": {"$.contacts[0].email": '"ill at several-forms.example" n’a pas la forme attendue pour `email` (Une adresse '
+                                  'électronique comme fernleihe@nordbib.example : pas d’espaces, un seul @, un nom de '
+                                  'domaine avec au moins un point)',
+           "$.identifiers.isil": '"DE 89" n’a pas la forme attendue pour `isil` (Identifiant international normalisé '
+                                 'des bibliothèques (ISIL, ISO 15511) : un préfixe, un tiret et un identifiant d’unité, '
+                                 '16 caractères au plus parmi les lettres, les chiffres, / - et :)',
+           "$.maintainers[0]": '"-several-forms-" n’a pas la forme attendue pour cette valeur (Un nom d’utilisateur '
+                               'GitHub (login), par exemple nordbib-ill : lettres, chiffres et tirets simples, 39 '
+                               'caractères au plus, sans tiret au début ni à la fin)'},
+    "es": {"$.contacts[0].email": '"ill at several-forms.example" no tiene la forma esperada para `email` (Una '
+                                  'dirección de correo electrónico como fernleihe@nordbib.example: sin espacios, una @, '
+                                  'un nombre de dominio con al menos un punto)',
+           "$.identifiers.isil": '"DE 89" no tiene la forma esperada para `isil` (Identificador internacional '
+                                 'normalizado de bibliotecas (ISIL, ISO 15511): un prefijo, un guion y un id de la '
+                                 'unidad, como máximo 16 caracteres entre letras, cifras, / - y :)',
+           "$.maintainers[0]": '"-several-forms-" no tiene la forma esperada para este valor (Un nombre de usuario de '
+                               'GitHub (login), por ejemplo nordbib-ill: letras, cifras y guiones sueltos, como máximo '
+                               '39 caracteres, sin guion al principio ni al final)'},
+}
+
+
+@pytest.mark.parametrize("lang", list(NOT_IN_ITS_FORM))
+def test_a_value_not_in_its_form_is_told_the_form_in_the_readers_language(lang):
+    document = load(SEVERAL_FORMS.read_bytes(), SEVERAL_FORMS.name)
+    problems = schemas.check("institution", document, lang)
+    assert {p.code for p in problems} == {"schema-pattern"} and len(problems) == 6
+    said = {p.path: p.message for p in problems}
+    for path, message in NOT_IN_ITS_FORM[lang].items():
+        assert said[path] == message
+    if lang != "en":
+        # Nor does any of the six say a word of an English description.
+        english = [schemas.pattern_hint(description) for description in schemas.pattern_descriptions()]
+        assert not [(path, hint) for path, message in said.items() for hint in english if hint in message]
+
+
 def test_unknown_field_points_at_the_key_and_suggests_the_spelling():
     validation = validate_directory(FIXTURES / "invalid" / "schema-unknown-field" / "records", TODAY)
     by_file = {Path(p.file).name: p for p in validation.problems}

@@ -4,8 +4,9 @@ one of each per language.
 `assets/messages/<lang>.json` holds builder/messages.py's table in that language with the names
 the sentences put in (countries, channel families, ISO 18626 codes: `code_names`), the request channels' names, the ISO 18626
 codes with plain words, which the request form offers as choices, the plain words of every code
-the profile editor offers (`code_words`), and the locale data money, days and lists are written
-with (builder/formats.py); `assets/messages/site-<lang>.json` the `site`
+the profile editor offers (`code_words`), the words a message about a value not in the form its
+pattern wants gives of that form (`pattern_hints`), and the locale data money, days and lists are
+written with (builder/formats.py); `assets/messages/site-<lang>.json` the `site`
 catalog for assets/i18n.mjs. The feed's `compact.json` holds the directory itself.
 """
 
@@ -18,7 +19,7 @@ from ..messages import messages_json
 from ..model import FAMILY_NAMES
 from ..wording import code_names, family_name
 from .directory_index import country_names
-from ..schemas import schema
+from ..schemas import pattern_descriptions, pattern_hint, schema
 from .pages import CHANNEL_LABELS
 
 
@@ -40,12 +41,20 @@ def editor_code_words(lang: str) -> dict[str, str]:
     return {key: words for key, words in said.items() if words != key.partition("\x04")[2]}
 
 
+def pattern_hints(lang: str) -> dict[str, str]:
+    """`schemas.pattern_hint` of every pattern's description in `lang`, keyed by the English
+    description; only those the language words otherwise than English does (the browser takes
+    the English first sentence itself)."""
+    said = {description: pattern_hint(description, lang) for description in pattern_descriptions()}
+    return {description: hint for description, hint in said.items() if hint != pattern_hint(description)}
+
+
 def messages_file(lang: str = SOURCE_LANGUAGE) -> bytes:
     return messages_json(lang, {
         "countries": country_names(lang), "families": {family: family_name(family, lang) for family in FAMILY_NAMES},
         "channels": {method: words_in(method, label, lang) for method, label in CHANNEL_LABELS.items()},
         "codes": code_lists_with_words(lang), "code_names": code_names(lang), "code_words": editor_code_words(lang),
-        "formats": formats_json(lang)})
+        "pattern_hints": pattern_hints(lang), "formats": formats_json(lang)})
 
 
 def language_files() -> dict[str, bytes]:

@@ -10,6 +10,7 @@
  * text from strangers: it reaches the page through `value` and `textContent` only.
  */
 import { today } from "../engine/days.mjs";
+import { say, speaking } from "../engine/messages.mjs";
 import { fill, nt, t } from "../i18n.mjs";
 import { LANG } from "../ui.mjs";
 import { directoryFromCompact } from "./directory-data.mjs";
@@ -118,12 +119,12 @@ function datalists(lists) {
 }
 
 /* `rsdir validate` names all the missing fields of a mapping in one message at the mapping; the
- * form says the same of each missing field beside the field itself. */
-function eachMissingField(problem) {
+ * form says the same of each missing field beside the field itself, in the page's language
+ * (`words`: the engine's sentences). */
+function eachMissingField(problem, words) {
   if (problem.code !== "schema-required") return [problem];
-  const names = [...problem.message.matchAll(/`([^`]+)`/g)].map((match) => match[1]);
-  return names.map((name) => ({ ...problem, path: [...problem.path, name],
-    message: `required field \`${name}\` is missing; add it here` }));
+  return problem.missing.map((name) => ({ ...problem, path: [...problem.path, name],
+    message: speaking(words, () => say("schema.required", { names: `\`${name}\`` })) }));
 }
 
 /* Problems in the order their fields come in the form (those without a field first). */
@@ -220,7 +221,7 @@ class Editor {
   update() {
     this.context.today = today();
     this.result = checkProfile(this.form.record, this.context);
-    this.result.problems = this.result.problems.flatMap(eachMissingField);
+    this.result.problems = this.result.problems.flatMap((problem) => eachMissingField(problem, this.context.words));
     this.form.showProblems(this.result.problems);
     this.renderSummary();
     const errors = this.result.problems.filter((problem) => problem.severity === "error").length;

@@ -62,6 +62,14 @@ export function codeName(code) {
   return Object.hasOwn(table.code_names, code) ? table.code_names[code] : code;
 }
 
+/** What the description of a value with a pattern says of the form it wants, in the language
+ *  of the sentences: its first sentence, as the site catalog translates it (builder/schemas.py
+ *  `pattern_hint`; the table holds the languages' words where they are not the English ones). */
+export function patternHint(description) {
+  if (Object.hasOwn(table.pattern_hints, description)) return table.pattern_hints[description];
+  return description.split(". ")[0].replace(/\.+$/, "");
+}
+
 /** The locale data money, days and lists are written with (./formats.mjs). */
 export function formats() {
   return table.formats;

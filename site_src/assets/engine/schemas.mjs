@@ -7,7 +7,7 @@
  */
 
 import { closeMatch, codePointOrder } from "./difflib.mjs";
-import { say } from "./messages.mjs";
+import { patternHint, say } from "./messages.mjs";
 import { PyNumber, isNumber, isWholeNumber, numberText, plain } from "./numbers.mjs";
 
 const ANNOTATIONS = new Set(["$schema", "$id", "title", "description", "$defs", "examples", "default", "enumDescriptions"]);
@@ -167,8 +167,6 @@ function typeWords(expected) {
 export function problemOf(document, { path, keyword, value, node, expected }) {
   const last = path[path.length - 1];
   const field = path.length && typeof last === "string" ? say("schema.field", { name: last }) : say("schema.this-value");
-  const description = typeof node.description === "string" ? node.description : "";
-  const hint = description && keyword === "pattern" ? description.split(". ")[0].replace(/\.+$/, "") : "";
   if (keyword === "required") {
     const missing = expected.filter((name) => !Object.hasOwn(value, name));
     const names = missing.map((name) => `\`${name}\``).join(", ");
@@ -197,6 +195,8 @@ export function problemOf(document, { path, keyword, value, node, expected }) {
     return document.problem(path, "schema-enum", message);
   }
   if (keyword === "pattern") {
+    const description = typeof node.description === "string" ? node.description : "";
+    const hint = description ? patternHint(description) : "";
     return document.problem(path, "schema-pattern",
       say(hint ? "schema.pattern-hint" : "schema.pattern", { value: shown(value), field, hint }));
   }
