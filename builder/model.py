@@ -425,6 +425,14 @@ class Directory:
         """They listed us; we have not listed them."""
         return sorted(self._listed_by[institution_id] - self.partners[institution_id])
 
+    @cached_property
+    def partner_counts(self) -> Mapping[str, tuple[int, int, int]]:
+        """For each institution, how many mutual partners it has, how many it waits on to list it
+        back and how many wait on it: the lengths of the three lists above, which its page counts
+        in every language."""
+        return {i: (len(self._mutual[i]), len(self.partners[i] - self._mutual[i]), len(self._listed_by[i] - self.partners[i]))
+                for i in self.institutions}
+
     def shared_pods(self, first: str, second: str) -> list[str]:
         return sorted(self.confirmed_pods.get(first, frozenset()) & self.confirmed_pods.get(second, frozenset()))
 

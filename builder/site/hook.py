@@ -181,6 +181,7 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
 def _prepare(files: Files, config: MkDocsConfig) -> None:
     """Validate the records and generate the pages, once for every language of the site."""
     folder = records_dir(config)
+    pages.forget_templates()         # `mkdocs serve` rebuilds in the same process after an edit
     try:
         _state.languages = languages.chosen(config.extra.get("languages"))
     except languages.UnknownLanguage as err:

@@ -25,7 +25,7 @@ from urllib.parse import quote, urlsplit
 import jinja2
 import jinja2.ext
 import jinja2.lexer
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..catalogs import SOURCE_LANGUAGE
 from ..codes import CODE_WORDS, words_in
@@ -157,6 +157,38 @@ def mailto_url(address: str) -> str:
     """A `mailto:` link to exactly this address: `?`, `&`, `#` and `%` in it are percent-encoded,
     so a record cannot add a subject, a copy recipient or a body to the message."""
     return "mailto:" + quote(address, safe="@")
+
+
+def external(url: object, text: object) -> Markup:
+    """A link out of the site, if `url` is one we link to (`safe_url`); the text alone if not."""
+    href = safe_url(url)
+    if not href:
+        return escape(text)
+    return Markup(f'<a href="{escape(href)}" rel="nofollow noopener">{escape(text)}</a>')
+
+
+def mailto(address: str) -> Markup:
+    return external(mailto_url(address), address)
+
+
+def codes(values: Iterable[object], lang: str, in_words: bool = False) -> Markup:
+    """Values as the records write them, each in `<code>`; with `in_words`, ISO 18626 codes in the
+    reader's words too ("Buch (<code>Book</code>)"), or in words alone where those contain the code."""
+    shown = []
+    for value in values:
+        said = code_words(value, lang) if in_words else None
+        if said and value in said:
+            shown.append(str(escape(said)))
+        elif said:
+            shown.append(f"{escape(said)} (<code>{escape(value)}</code>)")
+        else:
+            shown.append(f"<code>{escape(value)}</code>")
+    return Markup(", ".join(shown))
+
+
+def code_list(values: Iterable[str], lang: str) -> Markup:
+    """Codes in the reader's words, where it has them, without the codes."""
+    return Markup(", ".join(str(escape(code_words(value, lang) or value)) for value in values))
 
 
 def services_of(institution: Institution) -> list[str]:
@@ -329,12 +361,37 @@ class _ConstantMessages(jinja2.ext.Extension):
             at += 1
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class _PageEnvironment(jinja2.Environment):
+    """Jinja's environment, reading `record.contacts` off a record's mapping without first asking
+    Python for an attribute of that name: the same answer as Jinja's (a mapping's own methods, such
+    as `get`, stay methods), found in a tenth of the time, which counts over some 200 lookups on
+    each of 10,000 pages."""
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
+def forget_templates() -> None:
+    """Read the page templates afresh at the next page (a build starting, perhaps after an edit:
+    within a build they are compiled once and never looked at on disk again)."""
+    _environment.cache_clear()
+
+
 @cache
 def _environment(lang: str) -> jinja2.Environment:
     """The templates in `lang`: one environment per language, whose globals speak it."""
     words = page_words(lang)
-    environment = jinja2.Environment(
+    environment = _PageEnvironment(
         loader=jinja2.PackageLoader("builder.site", "templates"),
+        auto_reload=False,
         autoescape=True,                 # every value a template prints is escaped...
         trim_blocks=True,
         lstrip_blocks=True,
@@ -354,6 +411,9 @@ def _environment(lang: str) -> jinja2.Environment:
     environment.filters["purpose_label"] = lambda purpose: purpose_labels(words).get(purpose, purpose)
     environment.filters["coordinate"] = maps.coordinate
     environment.globals.update(
+        external=external, mailto=mailto,
+        codes=lambda values, in_words=False: codes(values, lang, in_words),
+        code_list=lambda values: code_list(values, lang),
         gettext=words.markup, ngettext=words.markup_plural, lang=lang,
         link=_link_in(lang), institution_path=institution_path, pod_path=pod_path, country_path=country_path,
         channel_labels={method: channel_label(method, lang) for method in CHANNEL_LABELS},
@@ -376,7 +436,7 @@ def _render(template: str, words: PageWords, **context) -> str:
     html = _environment(words.lang).get_template(template).render(**context)
     # A blank line could end the HTML block early for a Markdown parser; there is no <pre> in
     # the templates, so dropping blank lines changes nothing in the page.
-    return "\n".join(line for line in html.splitlines() if line.strip()) + "\n"
+    return "\n".join(filter(str.strip, html.splitlines())) + "\n"
 
 
 def _known(directory: Directory, ids: Iterable[str]) -> list[str]:
@@ -390,14 +450,34 @@ def _names(directory: Directory, ids: Iterable[str]) -> list[tuple[str, str]]:
 
 # The map of where an institution lends, by the countries it names: the same for every language,
 # and for the many institutions that name the same countries ("*", Europe, their own country).
-_figures: dict[tuple[str, ...], tuple[WorldMap, maps.MapFigure]] = {}
+# Its <svg> is drawn once per language too: institution pages all sit at the same depth, so the
+# link to the shared file of shapes, the one thing in it that depends on the page, is the same.
+@dataclass(frozen=True)
+class DrawnMap:
+    figure: maps.MapFigure
+    svg: Markup
 
 
-def _lends_to_figure(world: WorldMap, lends_to: tuple[str, ...]) -> maps.MapFigure:
-    drawn = _figures.get(lends_to)
-    if drawn is None or drawn[0] is not world:
-        drawn = _figures[lends_to] = (world, maps.lends_to_figure(world, lends_to))
-    return drawn[1]
+@dataclass
+class _LendsToMaps:
+    world: WorldMap
+    figure: maps.MapFigure
+    drawn: dict[tuple[str, str], DrawnMap]     # by language and link to the file of shapes
+
+
+_lends_to_maps: dict[tuple[str, ...], _LendsToMaps] = {}
+
+
+def _lends_to_map(world: WorldMap, lends_to: tuple[str, ...], here: str, words: PageWords) -> DrawnMap:
+    known = _lends_to_maps.get(lends_to)
+    if known is None or known.world is not world:
+        known = _lends_to_maps[lends_to] = _LendsToMaps(world, maps.lends_to_figure(world, lends_to), {})
+    environment = _environment(words.lang)
+    key = (words.lang, environment.globals["link"](here, maps.SPRITE_PATH))
+    if key not in known.drawn:
+        macros = environment.get_template("_macros.html.j2").module
+        known.drawn[key] = DrawnMap(known.figure, macros.world_map(here, known.figure, "rsd-map-caption"))
+    return known.drawn[key]
 
 
 def institution_page(directory: Directory, institution: Institution, today: dt.date | None = None,
@@ -410,19 +490,19 @@ def institution_page(directory: Directory, institution: Institution, today: dt.d
     pods = [(pod_id, directory.pods[pod_id].name if pod_id in directory.pods else None, pod_id in confirmed)
             for pod_id in institution.listed_pods]
     identifiers = identifiers_of(institution, words)
+    lends_to_map = (_lends_to_map(world, tuple(institution.terms.lends_to_codes), here, words)
+                    if world and institution.terms else None)
     body = _render(
         "institution.html.j2", words, here=here, institution=institution, record=institution.record,
         country=words.country(institution.country), city=institution.city, pods=pods,
         identifiers=identifiers,
         closures_ahead=closures_ahead(lending, today) if lending else [],
         # Only counted here: the page's script lists them by name (assets/partner-lists.mjs).
-        mutual=_known(directory, directory.mutual_partners(institution.id)),
-        waiting_on_them=_known(directory, directory.waiting_on_them(institution.id)),
-        waiting_on_us=_known(directory, directory.waiting_on_us(institution.id)),
+        partner_counts=directory.partner_counts[institution.id],
         feed_json=f"feed/v1/institutions/{checked_id(institution.id)}.json",
         alma_json=f"feed/v1/alma/{checked_id(institution.id)}.json",
         reshare_json=f"feed/v1/reshare/{checked_id(institution.id)}.json",
-        lends_to_map=_lends_to_figure(world, tuple(institution.terms.lends_to_codes)) if world and institution.terms else None,
+        lends_to_map=lends_to_map,
     )
     return GeneratedPage(institution.name, body, institution_search(institution, words, identifiers))
 
