@@ -32,6 +32,8 @@ class PageWords:
 
     def gettext(self, message: str, /, **values: object) -> str:
         """A message as plain text (a page's title, a phrase put into another message)."""
+        if not values:
+            return _constant_text(self.lang, message)
         return fill(translations("site", self.lang).gettext(message), values)
 
     def ngettext(self, singular: str, plural: str, count: int, /, **values: object) -> str:
@@ -106,6 +108,11 @@ def N_(message: str) -> str:
 @cache
 def _constant_markup(lang: str, message: str) -> Markup:
     return Markup(translations("site", lang).gettext(message)).format()
+
+
+@cache
+def _constant_text(lang: str, message: str) -> str:
+    return fill(translations("site", lang).gettext(message), {})
 
 
 def _filled(message: str, values: dict[str, object]) -> Markup:
