@@ -435,9 +435,7 @@ def _environment(lang: str) -> jinja2.Environment:
     environment.filters["number"] = words.number
     environment.filters["capitalised"] = lambda text: text[:1].upper() + text[1:]
     environment.filters["code_words"] = lambda code: code_words(code, lang)
-    environment.filters["channel_label"] = lambda method: channel_label(method, lang)
     purposes = purpose_labels(words)
-    environment.filters["purpose_label"] = lambda purpose: purposes.get(purpose, purpose)
     environment.filters["coordinate"] = maps.coordinate
     environment.globals.update(
         external=external, mailto=mailto,
@@ -446,6 +444,8 @@ def _environment(lang: str) -> jinja2.Environment:
         gettext=words.markup, ngettext=words.markup_plural, lang=lang,
         link=_link_in(lang), institution_path=institution_path, pod_path=pod_path, country_path=country_path,
         channel_labels={method: channel_label(method, lang) for method in CHANNEL_LABELS},
+        channels_in_words=lambda channels: ", ".join(channel_label(channel.method, lang) for channel in channels),
+        purposes_in_words=lambda listed: ", ".join(purposes.get(purpose, purpose) for purpose in listed),
         role_labels=role_labels(words), family_names={family: family_name(family, lang) for family in FAMILY_NAMES},
         channel_family=CHANNEL_FAMILY, paragraphs=paragraphs, services_of=services_of,
         rule_in_words=lambda rule, currency: rule_in_words(rule, currency, words),
@@ -461,10 +461,18 @@ def _environment(lang: str) -> jinja2.Environment:
     return environment
 
 
+# What makes a page's lines other than plain ones: a blank line or one of blanks, and the line
+# breaks other than "\n" that `str.splitlines` splits at.
+_UNEVEN_LINES = re.compile(r"\A\s*\Z|\A\s*\n|\n\s*\n|\n\s*\Z|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
 def _render(template: str, words: PageWords, **context) -> str:
     html = _environment(words.lang).get_template(template).render(**context)
     # A blank line could end the HTML block early for a Markdown parser; there is no <pre> in
-    # the templates, so dropping blank lines changes nothing in the page.
+    # the templates, so dropping blank lines changes nothing in the page. Most pages have none
+    # (an institution page never, unless its record's text does), which one search tells.
+    if _UNEVEN_LINES.search(html) is None:
+        return html + "\n"
     return "\n".join(filter(str.strip, html.splitlines())) + "\n"
 
 
