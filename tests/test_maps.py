@@ -17,6 +17,7 @@ import pytest
 from builder.site import maps
 from builder.site import pages as site
 from builder.site.vendor import package_file
+from builder.site.words import page_words
 from builder.wording import country_name
 from conftest import REPO
 from test_site import SAMPLE, SCHEMAS, directory_of
@@ -226,6 +227,17 @@ def test_institution_pages_map_the_countries_they_lend_to(mapped_pages, sample):
         assert caption_of(body) == ("Map of the countries this library lends to, shaded: "
                                     f"{site.lends_to_in_words(institution.lending)}.")
         assert all(use.get("href").startswith("../../assets/world.svg#") for use in svg.iter(f"{SVG}use"))
+
+
+def test_a_language_s_institution_pages_draw_the_map_with_their_own_link_to_the_shapes(mapped_pages, sample, world):
+    # Each map is drawn once per language and reused: a German page, a folder deeper, links one
+    # folder further up to the same file, and the English pages keep theirs after it.
+    lender = next(i for i in sample.institutions.values() if i.terms is not None)
+    german = map_of(site.institution_page(sample, lender, world=world, words=page_words("de")).body)
+    assert {use.get("href").split("#")[0] for use in german.iter(f"{SVG}use")} == {"../../../assets/world.svg"}
+    assert fills_by_country(german) == fills_by_country(map_of(mapped_pages[f"institutions/{lender.id}.md"].body))
+    english = map_of(site.institution_page(sample, lender, world=world).body)
+    assert {use.get("href").split("#")[0] for use in english.iter(f"{SVG}use")} == {"../../assets/world.svg"}
 
 
 def test_country_pages_show_their_country(mapped_pages, sample):

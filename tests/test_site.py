@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from builder.site import pages as site
@@ -282,3 +283,31 @@ def test_an_email_address_cannot_add_headers_to_its_mailto_link():
                                                         lender.country, record)).body
     assert 'href="mailto:ill%3Fcc%3Dsomeone@else.example%26subject%3Dhi@lib.example"' in body
     assert "mailto:ill?cc" not in body
+
+
+def test_a_record_key_named_like_a_mapping_method_is_still_the_record_s_value():
+    # The pages read a record's fields off its mapping first; `get`, `items` and `keys` are the
+    # mapping's methods, which the template calls, and stay so whatever a record names its keys.
+    directory = directory_of(SAMPLE)
+    lender = directory.institutions["us-lakeside"]
+    channel = dict(lender.record["request_channels"][0], parameters={"items": "a", "get": "b", "keys": "c"})
+    record = dict(lender.record, request_channels=[channel] + lender.record["request_channels"][1:])
+    body = site.institution_page(directory, Institution(lender.id, lender.name, lender.status,
+                                                        lender.country, record)).body
+    for name, value in (("get", "b"), ("items", "a"), ("keys", "c")):
+        assert f"Parameter <code>{name}</code> = <code>{value}</code>" in body
+
+
+def test_a_function_that_asks_for_the_template_s_context_still_gets_it():
+    # The pages call their own functions straight away; one marked by Jinja's decorators is
+    # still called as Jinja calls it.
+    environment = site._PageEnvironment(autoescape=True)
+    environment.globals["page_name"] = jinja2.pass_context(lambda context: context["name"])
+    environment.globals["shout"] = lambda text: text.upper()
+    assert environment.from_string("{{ page_name() }} {{ shout(name) }}").render(name="<x>") == "&lt;x&gt; &lt;X&gt;"
+
+
+@pytest.mark.parametrize("html", ["<p>a</p>", "<p>a</p>\n<p>b</p>", "<p>a</p>\n\n<p>b</p>", "\n<p>a</p>\n",
+                                  "<p>a</p>\n \t\n<p>b</p>\n  ", "a\rb\u2028c", "<p>a</p>\n\u3000\n<p>b</p>", "", "  "])
+def test_a_page_keeps_no_blank_line_and_only_newlines_between_its_lines(html):
+    assert site.one_block(html) == "\n".join(line for line in html.splitlines() if line.strip()) + "\n"

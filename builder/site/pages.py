@@ -466,14 +466,18 @@ def _environment(lang: str) -> jinja2.Environment:
 _UNEVEN_LINES = re.compile(r"\A\s*\Z|\A\s*\n|\n\s*\n|\n\s*\Z|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
-def _render(template: str, words: PageWords, **context) -> str:
-    html = _environment(words.lang).get_template(template).render(**context)
-    # A blank line could end the HTML block early for a Markdown parser; there is no <pre> in
-    # the templates, so dropping blank lines changes nothing in the page. Most pages have none
-    # (an institution page never, unless its record's text does), which one search tells.
+def one_block(html: str) -> str:
+    """The HTML as one block for a Markdown parser, which a blank line would end early: no blank
+    lines, "\n" between lines and at the end. There is no <pre> in the templates, so dropping blank
+    lines changes nothing in the page. Most pages have none (an institution page never, unless its
+    record's text does), which one search tells."""
     if _UNEVEN_LINES.search(html) is None:
         return html + "\n"
     return "\n".join(filter(str.strip, html.splitlines())) + "\n"
+
+
+def _render(template: str, words: PageWords, **context) -> str:
+    return one_block(_environment(words.lang).get_template(template).render(**context))
 
 
 def _known(directory: Directory, ids: Iterable[str]) -> list[str]:
