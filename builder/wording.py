@@ -100,10 +100,25 @@ _CONDITION_WORDS = (
     ("max_cost_below", "rule.max-cost-below", "amount", format_money),
 )
 _RULE_SERVICES = {"Loan": "rule.requests-loan", "Copy": "rule.requests-copy"}
+_CONDITIONS = {name: (key, placeholder, words) for name, key, placeholder, words in _CONDITION_WORDS}
+_CONDITION_NAMES = tuple(_CONDITIONS)
 
 
 def requests_in_words(when: Mapping, currency: str | None, lang: str = SOURCE_LANGUAGE) -> str:
     """The requests a rule's conditions describe: "loan requests for Book published in the last 2 years"."""
     service = say(_RULE_SERVICES.get(when.get("service_type"), "rule.requests-any"), lang=lang)
-    return " ".join([service] + [say(key, lang=lang, **{placeholder: words(when[name], currency, lang)})
-                                 for name, key, placeholder, words in _CONDITION_WORDS if name in when])
+    return " ".join([service] + [_condition_in_words(name, type(when[name]), _hashable(when[name]), currency, lang)
+                                 for name in _CONDITION_NAMES if name in when])
+
+
+def _hashable(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
+# Said once per language for every rule with the same condition ("Book", "in the last 2 years"):
+# rules differ, their conditions repeat. The value's type is part of the key, as 5 and 5.0 are
+# equal but an amount of 5.0 is written with its decimals.
+@cache
+def _condition_in_words(name: str, kind: type, value, currency: str | None, lang: str) -> str:
+    key, placeholder, words = _CONDITIONS[name]
+    return say(key, lang=lang, **{placeholder: words(list(value) if kind is list else value, currency, lang)})

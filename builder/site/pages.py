@@ -19,7 +19,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from types import BuiltinFunctionType, FunctionType, MethodType
 from urllib.parse import quote, urlsplit
 
@@ -133,15 +133,21 @@ def link(here: str, target: str) -> str:
 
     Worked out on the paths' parts rather than by posixpath.relpath, which asks the file system
     for the working folder on every call: a page links to each of its partners, in every language."""
-    base = [part for part in page_url(here).split("/") if part]
-    destination = [part for part in (page_url(target) if target.endswith(".md") else target).split("/") if part]
+    base, destination = _parts(here), _parts(target)
     common = 0
     while common < min(len(base), len(destination)) and base[common] == destination[common]:
         common += 1
-    relative = "/".join([".."] * (len(base) - common) + destination[common:]) or "."
+    relative = "/".join(("..",) * (len(base) - common) + destination[common:]) or "."
     if target.endswith(".md"):
         relative = "./" if relative == "." else relative + "/"
     return relative
+
+
+@lru_cache(maxsize=4096)
+def _parts(path: str) -> tuple[str, ...]:
+    """The folders and name where a page (`*.md`, by its address) or a file is: a page's links all
+    start from its own, and many lead to the same few pages and files."""
+    return tuple(part for part in (page_url(path) if path.endswith(".md") else path).split("/") if part)
 
 
 def safe_url(url: object) -> str | None:
@@ -170,7 +176,8 @@ def external(url: object, text: object) -> Markup:
 
 
 def mailto(address: str) -> Markup:
-    return external(mailto_url(address), address)
+    """A link that writes to exactly this address (`mailto_url`, which is always one we link to)."""
+    return Markup(f'<a href="{escape(mailto_url(address))}" rel="nofollow noopener">{escape(address)}</a>')
 
 
 def codes(values: Iterable[object], lang: str, in_words: bool = False) -> Markup:
@@ -383,6 +390,7 @@ class _PageContext(jinja2.runtime.Context):
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
+_ABSENT = object()
 
 
 class _PageEnvironment(jinja2.Environment):
@@ -400,10 +408,8 @@ class _PageEnvironment(jinja2.Environment):
 
     def getattr(self, obj, attribute):
         if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
-            try:
-                return obj[attribute]
-            except KeyError:
-                return self.undefined(obj=obj, name=attribute)
+            value = obj.get(attribute, _ABSENT)
+            return self.undefined(obj=obj, name=attribute) if value is _ABSENT else value
         return super().getattr(obj, attribute)
 
 
