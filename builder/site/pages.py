@@ -467,26 +467,10 @@ def _environment(lang: str) -> jinja2.Environment:
     return environment
 
 
-# What makes a page's lines other than plain ones: a blank line or one of blanks (first, between
-# others or last), and the line breaks other than "\n" that `str.splitlines` splits at. Each is
-# looked for apart: a pattern of them all would be tried at every character of the page.
-_BLANK_FIRST_LINE = re.compile(r"\s*\n")
-_BLANK_LATER_LINE = re.compile(r"\n\s*(?:\n|\Z)")
-_OTHER_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
-
-
-def _plain_lines(html: str) -> bool:
-    return not (not html or html.isspace() or _BLANK_FIRST_LINE.match(html) or _BLANK_LATER_LINE.search(html)
-                or _OTHER_LINE_BREAKS.search(html))
-
-
 def one_block(html: str) -> str:
     """The HTML as one block for a Markdown parser, which a blank line would end early: no blank
     lines, "\n" between lines and at the end. There is no <pre> in the templates, so dropping blank
-    lines changes nothing in the page. Most pages have none (an institution page never, unless its
-    record's text does), which one search tells."""
-    if _plain_lines(html):
-        return html + "\n"
+    lines changes nothing in the page."""
     return "\n".join(filter(str.strip, html.splitlines())) + "\n"
 
 
