@@ -477,3 +477,16 @@ def test_build_validates_the_records_once_with_the_validators_messages(tmp_path,
     assert f"{out} is unchanged" in result.output
     assert len(loads) == 2
     assert digests(out) == before
+
+
+def test_the_heap_is_set_aside_only_while_a_language_s_pages_are_written():
+    import gc
+
+    from builder.site import hook
+
+    assert gc.get_freeze_count() == 0
+    with pytest.raises(RuntimeError):
+        with hook._heap_set_aside():
+            assert gc.get_freeze_count() > 0          # what the build holds is not walked again
+            raise RuntimeError("a page failed")
+    assert gc.get_freeze_count() == 0                 # and is collected as ever afterwards

@@ -15,9 +15,12 @@ loads a hook file once per process, so every build of one run sees the same modu
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import json
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
@@ -409,6 +412,19 @@ def on_post_build(config: MkDocsConfig) -> None:
         _build_language(config, language)
 
 
+@contextmanager
+def _heap_set_aside() -> Iterator[None]:
+    """Python's collector leaves alone, while a language's pages are written, what the build holds
+    before them (the validated records, the model, mkdocs' own), and looks at them again after:
+    each full collection during the pages walked those millions of objects: 0.6 to 1.2 s of the
+    8 s a language's pages took at 10,000 institutions."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def _write_record_pages(config: MkDocsConfig, site_dir: Path) -> None:
     """The institution, pod and country pages of this build's language, each in the theme's page
     rendered once for all of them, and their entries in the theme's search index."""
@@ -423,7 +439,7 @@ def _write_record_pages(config: MkDocsConfig, site_dir: Path) -> None:
     entries = []
     label = f"Writing pages ({language_of(config).name})"
     records = pages.record_pages(_state.directory, _state.today, _state.world, page_words(language_of(config).code))
-    with progress.current().start(label, len(_state.records)) as stage:
+    with progress.current().start(label, len(_state.records)) as stage, _heap_set_aside():
         for path, page in records:
             url = pages.page_url(path)
             target = output_path(site_dir, f"{url}index.html")
