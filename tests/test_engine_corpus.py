@@ -103,6 +103,8 @@ def corpora(sample_site, tmp_path_factory, said) -> tuple[Path, list[Corpus]]:
     """The corpora, and a folder holding the engine of the built sample site with each
     directory's data under `<name>/`."""
     patch = pytest.MonkeyPatch()
+    # A rule's conditions are put into words once per language: said again here, to be counted.
+    builder.wording._condition_in_words.cache_clear()
     patch.setattr(builder.messages, "MESSAGES", _Said(builder.messages.MESSAGES, said))
     patch.setattr(builder.wording, "join_list", _counting(
         builder.wording.join_list, said, lambda words, last, lang: f"list of {len(words)} ({last})"))
