@@ -328,3 +328,24 @@ def test_the_filters_button_holds_its_words_in_every_language(multilingual_site,
     page.wait_for_selector("#rs-directory.rs-ready")
     inside, box = page.evaluate("() => { const b = document.getElementById('rs-reset'); return [b.scrollWidth, b.clientWidth]; }")
     assert inside <= box
+
+
+# Each word of the labels of an institution's summary, and how many lines it takes: one, unless
+# the column is too narrow for it and the browser cuts it ("Antwortfris" / "t").
+WORDS_CUT = """() => [...document.querySelectorAll('.rsd-glance dt')].flatMap(label => {
+  const text = label.firstChild, words = [], range = document.createRange();
+  for (const match of text.textContent.matchAll(/\\S+/g)) {
+    range.setStart(text, match.index); range.setEnd(text, match.index + match[0].length);
+    const lines = new Set([...range.getClientRects()].map(rect => Math.round(rect.top)));
+    if (lines.size > 1) words.push(match[0]);
+  }
+  return words;
+})"""
+
+
+@pytest.mark.parametrize("lang", ["", "de/", "fr/", "es/"])
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_summary_s_labels_keep_their_words_whole_in_every_language(multilingual_site, open_page, lang, viewport):
+    page = open_page(f"{multilingual_site}{lang}institutions/de-nordbib/", viewport)
+    assert page.locator(".rsd-glance dt").count() == 7
+    assert page.evaluate(WORDS_CUT) == []
