@@ -4,7 +4,8 @@ Each check is one small function taking the whole directory and yielding problem
 problem in every file is found in one run. A check reads a few fields of each record and runs on
 every record whose schema check found nothing wrong in those fields, so a typo in a contact does
 not hide a fee without its currency; references are resolved against every record that was read,
-valid or not.
+valid or not. Each problem is said in the language the directory is checked in (builder/messages.py,
+`crosscheck.*`), as the schema's are.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from functools import cached_property
 from typing import Callable, Iterator, Mapping
 
 from . import codes
+from .catalogs import SOURCE_LANGUAGE
 from .identifiers import agency_key
+from .messages import say
 from .problems import Problem
 from .records import INSTITUTION, POD, RecordFile
 
@@ -53,6 +56,10 @@ class Checked:
     invalid_parts: Mapping[str, tuple[tuple, ...]]   # by the record's file name
     today: dt.date
     unreadable: tuple[tuple[str, str], ...] = ()   # (kind, file stem) of files that could not be read
+    lang: str = SOURCE_LANGUAGE                      # the language the problems are said in
+
+    def say(self, key: str, /, **values: object) -> str:
+        return say(f"crosscheck.{key}", lang=self.lang, **values)
 
     def _known_ids(self, kind: str) -> set[str]:
         """Ids other records may refer to. A record without a usable id, or a file that could not be
@@ -144,9 +151,7 @@ def id_matches_file_name(directory: Checked) -> Iterator[Problem]:
     for record in directory.fit(None, ("id",)):
         if record.data["id"] != record.stem:
             yield record.document.problem(
-                ("id",), "id-file-mismatch",
-                f"id `{record.data['id']}` does not match the file name `{record.stem}.yaml`; "
-                f"rename the file to `{record.data['id']}.yaml` or change the id")
+                ("id",), "id-file-mismatch", directory.say("id-file-mismatch", id=record.data["id"], stem=record.stem))
 
 
 @check
@@ -157,8 +162,7 @@ def folder_matches_country(directory: Checked) -> Iterator[Problem]:
         if record.folder != country.lower():
             yield record.document.problem(
                 ("country",), "country-folder-mismatch",
-                f"country `{country}` does not match the folder `{record.folder}/`; move the file to "
-                f"`records/institutions/{country.lower()}/` or correct the country")
+                directory.say("country-folder-mismatch", country=country, folder=record.folder, wanted=country.lower()))
 
 
 @check
@@ -167,9 +171,7 @@ def id_not_reserved(directory: Checked) -> Iterator[Problem]:
     for record in directory.fit(None, ("id",)):
         if record.data["id"] in RESERVED_IDS:
             yield record.document.problem(
-                ("id",), "reserved-id",
-                f"`{record.data['id']}` is reserved by the site or by Windows; choose another id, "
-                "for example one starting with your country code")
+                ("id",), "reserved-id", directory.say("reserved-id", id=record.data["id"]))
 
 
 @check
@@ -180,8 +182,7 @@ def ids_unique(directory: Checked) -> Iterator[Problem]:
         key = (record.kind, record.data["id"])
         if key in seen:
             yield record.document.problem(
-                ("id",), "duplicate-id",
-                f"id `{key[1]}` is already used by {seen[key].document.file}; choose another id")
+                ("id",), "duplicate-id", directory.say("duplicate-id", id=key[1], file=seen[key].document.file))
         else:
             seen[key] = record
 
@@ -191,23 +192,24 @@ def dates_exist(directory: Checked) -> Iterator[Problem]:
     """Dates must be real calendar days (no 2026-02-30)."""
     for record, path, text in _written_dates(directory):
         if parse_date(text) is None:
-            yield record.document.problem(path, "invalid-date", f"`{text}` is not a real date; write YYYY-MM-DD")
+            yield record.document.problem(path, "invalid-date", directory.say("invalid-date", text=text))
 
 
 # --- identifiers -----------------------------------------------------------------------------
 
-def isil_problem(isil: str) -> str | None:
-    """Why `isil` is not a well-formed ISIL (ISO 15511), or None."""
+def isil_problem(isil: str) -> tuple[str, dict[str, str]] | None:
+    """Why `isil` is not a well-formed ISIL (ISO 15511), as the message saying it (`isil-*`) and its
+    values besides the ISIL; or None."""
     if len(isil) > 16:
-        return "an ISIL has at most 16 characters"
+        return "isil-too-long", {}
     prefix, hyphen, unit = isil.partition("-")
     if not hyphen or not prefix or not unit:
-        return "an ISIL is a prefix, a hyphen and a library code, like `DE-89`"
+        return "isil-form", {}
     if len(prefix) == 2:
         if not prefix.isupper() or prefix not in codes.country_codes():
-            return f"`{prefix}` is not an upper-case ISO 3166 country code"
+            return "isil-country", {"prefix": prefix}
     elif len(prefix) not in ISIL_NON_COUNTRY_LENGTHS:
-        return "the prefix must be a 2-letter country code or a 1-, 3- or 4-character agency prefix"
+        return "isil-prefix", {}
     return None
 
 
@@ -225,8 +227,9 @@ def isil_well_formed(directory: Checked) -> Iterator[Problem]:
     for record in directory.fit(INSTITUTION, ("identifiers", "isil")):
         isil = record.data.get("identifiers", {}).get("isil")
         if isil is not None and (why := isil_problem(isil)):
+            key, values = why
             yield record.document.problem(("identifiers", "isil"), "isil-syntax",
-                                          f"`{isil}` is not a valid ISIL: {why}")
+                                          directory.say(key, isil=isil, **values))
 
 
 @check
@@ -236,7 +239,7 @@ def ror_checksum(directory: Checked) -> Iterator[Problem]:
         ror = record.data.get("identifiers", {}).get("ror")
         if ror is not None and not ror_checksum_ok(ror):
             yield record.document.problem(("identifiers", "ror"), "ror-checksum",
-                                          f"`{ror}` fails the ROR checksum; copy the id again from ror.org")
+                                          directory.say("ror-checksum", ror=ror))
 
 
 def identifier_keys(data: dict) -> Iterator[tuple[tuple, str]]:
@@ -258,9 +261,7 @@ def identifiers_unique(directory: Checked) -> Iterator[Problem]:
             owner = seen.setdefault(key, record.data["id"])
             if owner != record.data["id"]:
                 yield record.document.problem(
-                    path, "duplicate-identifier",
-                    f"this identifier is already claimed by `{owner}`; check it, or ask the "
-                    "directory admins if the other record is wrong")
+                    path, "duplicate-identifier", directory.say("duplicate-identifier", owner=owner))
 
 
 @check
@@ -274,7 +275,7 @@ def timezone_exists(directory: Checked) -> Iterator[Problem]:
             zoneinfo.ZoneInfo(name)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             yield record.document.problem(("timezone",), "unknown-timezone",
-                                          f"`{name}` is not an IANA time zone; use a name like `Europe/Berlin`")
+                                          directory.say("unknown-timezone", name=name))
 
 
 # --- references ------------------------------------------------------------------------------
@@ -287,12 +288,10 @@ def partners_exist(directory: Checked) -> Iterator[Problem]:
             if partner.startswith("pod:"):
                 if partner[4:] not in directory.pod_ids:
                     yield record.document.problem(
-                        ("partners", index), "unknown-pod",
-                        f"pod `{partner[4:]}` is not in the directory; check the spelling or remove it")
+                        ("partners", index), "unknown-pod", directory.say("unknown-pod", pod=partner[4:]))
             elif partner not in directory.institution_ids:
                 yield record.document.problem(
-                    ("partners", index), "unknown-partner",
-                    f"partner `{partner}` is not in the directory; check the spelling or remove it")
+                    ("partners", index), "unknown-partner", directory.say("unknown-partner", partner=partner))
 
 
 @check
@@ -301,9 +300,7 @@ def pods_exist(directory: Checked) -> Iterator[Problem]:
     for record in directory.fit(INSTITUTION, ("pods",)):
         for index, pod in enumerate(record.data.get("pods", [])):
             if pod not in directory.pod_ids:
-                yield record.document.problem(
-                    ("pods", index), "unknown-pod",
-                    f"pod `{pod}` is not in the directory; check the spelling or remove it")
+                yield record.document.problem(("pods", index), "unknown-pod", directory.say("unknown-pod", pod=pod))
 
 
 @check
@@ -316,12 +313,12 @@ def rule_exemptions_exist(directory: Checked) -> Iterator[Problem]:
                 if requester not in directory.institution_ids:
                     yield record.document.problem(
                         ("lending", "rules", index, "unless", "requester", position), "unknown-exemption",
-                        f"institution `{requester}` is not in the directory; check the spelling or remove it")
+                        directory.say("unknown-institution", institution=requester))
             for position, pod in enumerate(unless.get("requester_pod", [])):
                 if pod not in directory.pod_ids:
                     yield record.document.problem(
                         ("lending", "rules", index, "unless", "requester_pod", position), "unknown-exemption",
-                        f"pod `{pod}` is not in the directory; check the spelling or remove it")
+                        directory.say("unknown-pod", pod=pod))
 
 
 @check
@@ -331,8 +328,7 @@ def pod_members_exist(directory: Checked) -> Iterator[Problem]:
         for index, member in enumerate(record.data.get("members", [])):
             if member not in directory.institution_ids:
                 yield record.document.problem(
-                    ("members", index), "unknown-pod-member",
-                    f"member `{member}` is not in the directory; check the spelling or remove it")
+                    ("members", index), "unknown-pod-member", directory.say("unknown-member", member=member))
 
 
 # --- the record's own consistency ------------------------------------------------------------
@@ -343,9 +339,7 @@ def active_has_channels(directory: Checked) -> Iterator[Problem]:
     for record in directory.fit(INSTITUTION, ("status",), ("request_channels",)):
         if record.data["status"] == "active" and not record.data.get("request_channels"):
             yield record.document.problem(
-                (), "no-request-channels",
-                "an active institution needs `request_channels` (at least an email channel); "
-                "add one, or set `status: inactive`")
+                (), "no-request-channels", directory.say("no-request-channels"))
 
 
 @check
@@ -356,8 +350,7 @@ def alma_channel_has_code(directory: Checked) -> Iterator[Problem]:
         for index, channel in enumerate(record.data.get("request_channels", [])):
             if channel["method"] == "alma" and "institution_code" not in channel and not has_identifier:
                 yield record.document.problem(
-                    ("request_channels", index), "alma-code-missing",
-                    "an `alma` channel needs `institution_code`, or set `identifiers.alma`")
+                    ("request_channels", index), "alma-code-missing", directory.say("alma-code-missing"))
 
 
 def _fees(lending: dict) -> Iterator[tuple[tuple, float]]:
@@ -378,19 +371,18 @@ def fee_has_currency(directory: Checked) -> Iterator[Problem]:
         for path, fee in _fees(lending):
             if fee > 0:
                 yield record.document.problem(
-                    path, "fee-without-currency",
-                    f"a fee of {fee:g} needs `lending.currency` (for example `currency: EUR`)")
+                    path, "fee-without-currency", directory.say("fee-without-currency", fee=f"{fee:g}"))
         for index, rule in enumerate(lending.get("rules", [])):
             if "max_cost_below" in rule.get("when", {}):
                 yield record.document.problem(
                     ("lending", "rules", index, "when", "max_cost_below"), "fee-without-currency",
-                    "`max_cost_below` is an amount in `lending.currency`; add the currency")
+                    directory.say("max-cost-without-currency"))
     for record in directory.fit(POD, ("terms", "fee"), ("terms", "currency")):
         terms = record.data.get("terms", {})
         if terms.get("fee", 0) > 0 and "currency" not in terms:
             yield record.document.problem(
                 ("terms", "fee"), "fee-without-currency",
-                f"a fee of {terms['fee']:g} needs `terms.currency` (for example `currency: EUR`)")
+                directory.say("pod-fee-without-currency", fee=f"{terms['fee']:g}"))
 
 
 @check
@@ -402,8 +394,7 @@ def rules_have_conditions(directory: Checked) -> Iterator[Problem]:
             if not rule.get("when"):
                 yield record.document.problem(
                     ("lending", "rules", index, "when"), "rule-without-conditions",
-                    f"rule `{rule['id']}` has no conditions in `when`, so it would reject every "
-                    "request; add a condition or remove the rule")
+                    directory.say("rule-without-conditions", rule=rule["id"]))
 
 
 @check
@@ -417,8 +408,8 @@ def rule_reason_fits_outcome(directory: Checked) -> Iterator[Problem]:
             if reason not in allowed[outcome]:
                 yield record.document.problem(
                     ("lending", "rules", index, "reason"), "rule-reason-outcome",
-                    f"`{reason}` is not a reason for outcome `{outcome}`; use one of: "
-                    f"{', '.join(allowed[outcome])}")
+                    directory.say("rule-reason-outcome", reason=reason, outcome=outcome,
+                                  reasons=", ".join(allowed[outcome])))
 
 
 @check
@@ -429,7 +420,7 @@ def rule_ids_unique(directory: Checked) -> Iterator[Problem]:
         for index, rule in enumerate(record.data.get("lending", {}).get("rules", [])):
             if rule["id"] in seen:
                 yield record.document.problem(("lending", "rules", index, "id"), "duplicate-rule-id",
-                                              f"rule id `{rule['id']}` is used twice; rename one")
+                                              directory.say("duplicate-rule-id", rule=rule["id"]))
             seen.add(rule["id"])
 
 
@@ -442,7 +433,7 @@ def closures_in_order(directory: Checked) -> Iterator[Problem]:
             if start and end and end < start:
                 yield record.document.problem(
                     ("lending", "closures", index, "to"), "closure-order",
-                    f"this closure ends ({closure['to']}) before it starts ({closure['from']}); swap the dates")
+                    directory.say("closure-order", end=closure["to"], start=closure["from"]))
 
 
 # --- warnings and notices ----------------------------------------------------------------------
@@ -455,16 +446,15 @@ def pod_membership_confirmed(directory: Checked) -> Iterator[Problem]:
             if pod in directory.pod_members and record.data["id"] not in directory.pod_members[pod]:
                 yield record.document.problem(
                     ("pods", index), "pod-membership-unconfirmed",
-                    f"pod `{pod}` does not list `{record.data['id']}` as a member yet, so the membership "
-                    "does not count; ask the pod's maintainers to add you", severity="warning")
+                    directory.say("pod-membership-unconfirmed", pod=pod, institution=record.data["id"]),
+                    severity="warning")
     for record in directory.fit(POD, ("id",), ("members",)):
         for index, member in enumerate(record.data.get("members", [])):
             pods = directory.institution_pods.get(member)
             if pods is not None and record.data["id"] not in pods:
                 yield record.document.problem(
                     ("members", index), "pod-membership-unconfirmed",
-                    f"`{member}` does not list pod `{record.data['id']}` in its `pods` yet, so the "
-                    "membership does not count; ask its maintainers to add it", severity="warning")
+                    directory.say("member-pods-unconfirmed", member=member, pod=record.data["id"]), severity="warning")
 
 
 def review_overdue(reviewed: dt.date, today: dt.date) -> bool:
@@ -487,8 +477,8 @@ def reviewed_recently(directory: Checked) -> Iterator[Problem]:
         if reviewed and review_overdue(reviewed, directory.today):
             yield record.document.problem(
                 ("last_reviewed",), "review-overdue",
-                f"last reviewed {record.data['last_reviewed']}, more than {REVIEW_MONTHS} months ago; "
-                "check the profile and update `last_reviewed`", severity="warning")
+                directory.say("review-overdue", day=record.data["last_reviewed"], months=REVIEW_MONTHS),
+                severity="warning")
 
 
 @check
@@ -504,8 +494,7 @@ def partnerships_listed_both_ways(directory: Checked) -> Iterator[Problem]:
             if partner in listed and own not in listed[partner] and not _shares_listed_pod(directory, own, partner):
                 yield record.document.problem(
                     ("partners", index), "partnership-one-sided",
-                    f"`{partner}` has not listed `{own}` as a partner, so no requests flow yet",
-                    severity="notice")
+                    directory.say("partnership-one-sided", partner=partner, institution=own), severity="notice")
 
 
 def _shares_listed_pod(directory: Checked, own: str, partner: str) -> bool:

@@ -24,6 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from .loader import _DECIMAL, _FORBIDDEN_CHARACTER, _INTEGER
+from .messages import say
 
 MODELINES = {
     "institution": "# yaml-language-server: $schema=../../../schema/institution.schema.json",
@@ -37,7 +38,8 @@ _BLANK = " \t"
 
 
 class LayoutError(ValueError):
-    """The data holds something no record file can say (a number too large to write, say)."""
+    """The data holds something no record file can say (a number too large to write, say), in
+    the words of builder/messages.py (`layout.*`), which the editor says in the page's language."""
 
 
 def render(kind: str, data: Mapping, schema: Mapping) -> str:
@@ -142,7 +144,7 @@ def _sequence(value: list, items: Mapping, root: Mapping, indent: str) -> list[s
         elif isinstance(item, Mapping):
             lines.append(dash + "{}")
         elif isinstance(item, list):
-            raise LayoutError("a list inside a list is not part of any record")
+            raise LayoutError(say("layout.list-in-list"))
         elif isinstance(item, str) and writes_as_block(item, len(dash + quoted(item))):
             lines.append(dash + _block_header(item))
             lines.extend(_folded(item, inner))
@@ -161,7 +163,7 @@ def scalar(value: Any) -> str:
         return number_text(value)
     if isinstance(value, str):
         return quoted(value)
-    raise LayoutError(f"{type(value).__name__} is not a value a record can hold")
+    raise LayoutError(say("layout.not-a-value", kind=type(value).__name__))
 
 
 def quoted(text: str) -> str:
@@ -188,14 +190,14 @@ def number_text(value: int | float) -> str:
         text = str(value)
     else:
         if not math.isfinite(value):
-            raise LayoutError(f"{value} is not a number a record can hold")
+            raise LayoutError(say("layout.not-a-number", number=value))
         # repr gives the shortest digits that read back as the same float, as JavaScript's
         # Number#toExponential() does; Decimal spells them out without an exponent.
         text = "0" if value == 0 else format(Decimal(repr(value)), "f")
         if "." in text:
             text = text.rstrip("0").rstrip(".")
     if not (_INTEGER.fullmatch(text) or _DECIMAL.fullmatch(text)):
-        raise LayoutError(f"{text} has too many digits for a record; use at most 18 before and after the point")
+        raise LayoutError(say("layout.too-many-digits", number=text))
     return text
 
 

@@ -186,10 +186,65 @@ MESSAGES: dict[str, Message] = _table(
     message("yaml.list-not-mapping", "the file must hold a mapping of fields (`id: ...`, `name: ...`), not a list"),
     message("yaml.value-not-mapping", "the file must hold a mapping of fields (`id: ...`, `name: ...`), not a single value"),
     message("yaml.unreadable", "cannot read the file: {reason}"),
+    # --- a record against its file and the other records (crosschecks.py, editor/crosschecks.mjs)
+    message("crosscheck.id-file-mismatch", "id `{id}` does not match the file name `{stem}.yaml`; rename the file to "
+                                           "`{id}.yaml` or change the id"),
+    message("crosscheck.country-folder-mismatch", "country `{country}` does not match the folder `{folder}/`; move the "
+                                                  "file to `records/institutions/{wanted}/` or correct the country"),
+    message("crosscheck.reserved-id", "`{id}` is reserved by the site or by Windows; choose another id, for example one "
+                                      "starting with your country code"),
+    message("crosscheck.duplicate-id", "id `{id}` is already used by {file}; choose another id"),
+    message("crosscheck.invalid-date", "`{text}` is not a real date; write YYYY-MM-DD"),
+    message("crosscheck.isil-too-long", "`{isil}` is not a valid ISIL: an ISIL has at most 16 characters"),
+    message("crosscheck.isil-form", "`{isil}` is not a valid ISIL: an ISIL is a prefix, a hyphen and a library code, "
+                                    "like `DE-89`"),
+    message("crosscheck.isil-country", "`{isil}` is not a valid ISIL: `{prefix}` is not an upper-case ISO 3166 country "
+                                       "code"),
+    message("crosscheck.isil-prefix", "`{isil}` is not a valid ISIL: the prefix must be a 2-letter country code or a 1-, "
+                                      "3- or 4-character agency prefix"),
+    message("crosscheck.ror-checksum", "`{ror}` fails the ROR checksum; copy the id again from ror.org"),
+    message("crosscheck.duplicate-identifier", "this identifier is already claimed by `{owner}`; check it, or ask the "
+                                               "directory admins if the other record is wrong"),
+    message("crosscheck.unknown-timezone", "`{name}` is not an IANA time zone; use a name like `Europe/Berlin`"),
+    message("crosscheck.unknown-pod", "pod `{pod}` is not in the directory; check the spelling or remove it"),
+    message("crosscheck.unknown-partner", "partner `{partner}` is not in the directory; check the spelling or remove it"),
+    message("crosscheck.unknown-institution", "institution `{institution}` is not in the directory; check the spelling or "
+                                              "remove it"),
+    message("crosscheck.unknown-member", "member `{member}` is not in the directory; check the spelling or remove it"),
+    message("crosscheck.no-request-channels", "an active institution needs `request_channels` (at least an email "
+                                              "channel); add one, or set `status: inactive`"),
+    message("crosscheck.alma-code-missing", "an `alma` channel needs `institution_code`, or set `identifiers.alma`"),
+    message("crosscheck.fee-without-currency", "a fee of {fee} needs `lending.currency` (for example `currency: EUR`)"),
+    message("crosscheck.pod-fee-without-currency", "a fee of {fee} needs `terms.currency` (for example `currency: EUR`)"),
+    message("crosscheck.max-cost-without-currency", "`max_cost_below` is an amount in `lending.currency`; add the "
+                                                    "currency"),
+    message("crosscheck.rule-without-conditions", "rule `{rule}` has no conditions in `when`, so it would reject every "
+                                                  "request; add a condition or remove the rule"),
+    message("crosscheck.rule-reason-outcome", "`{reason}` is not a reason for outcome `{outcome}`; use one of: {reasons}"),
+    message("crosscheck.duplicate-rule-id", "rule id `{rule}` is used twice; rename one"),
+    message("crosscheck.closure-order", "this closure ends ({end}) before it starts ({start}); swap the dates"),
+    message("crosscheck.pod-membership-unconfirmed", "pod `{pod}` does not list `{institution}` as a member yet, so the "
+                                                     "membership does not count; ask the pod's maintainers to add you"),
+    message("crosscheck.member-pods-unconfirmed", "`{member}` does not list pod `{pod}` in its `pods` yet, so the "
+                                                  "membership does not count; ask its maintainers to add it"),
+    plural("crosscheck.review-overdue", "months",
+           "last reviewed {day}, more than {months} month ago; check the profile and update `last_reviewed`",
+           "last reviewed {day}, more than {months} months ago; check the profile and update `last_reviewed`"),
+    message("crosscheck.partnership-one-sided", "`{partner}` has not listed `{institution}` as a partner, so no requests "
+                                                "flow yet"),
+    # --- what no record file can hold (layout.py, editor/layout.mjs) ---------------------------
+    message("layout.list-in-list", "a list inside a list is not part of any record"),
+    message("layout.not-a-value", "{kind} is not a value a record can hold"),
+    message("layout.not-a-number", "{number} is not a number a record can hold"),
+    message("layout.too-many-digits", "{number} has too many digits for a record; use at most 18 before and after the "
+                                      "point"),
     # --- a value against its JSON Schema (schemas.py) -----------------------------------------
     message("schema.field", "`{name}`"),
     message("schema.this-value", "this value"),
-    message("schema.required", "required field {names} is missing; add it here"),
+    # English says both forms in the same words, as `rsdir validate` always has; the translations
+    # say several missing fields in the plural.
+    plural("schema.required", "count", "required field {names} is missing; add it here",
+           "required field {names} is missing; add it here"),
     message("schema.unknown-field-close", "unknown field {names}; did you mean `{close}`?"),
     message("schema.unknown-field", "unknown field {names}; allowed here: {allowed}"),
     message("schema.type", "{field} must be {wanted}, not {value}"),

@@ -144,7 +144,7 @@ def _problem(document: Document, error: jsonschema.ValidationError, lang: str) -
     if kind == "required":
         missing = [name for name in error.validator_value if name not in (value or {})]
         names = ", ".join(f"`{name}`" for name in missing)
-        return document.problem(path, "schema-required", words("schema.required", names=names))
+        return document.problem(path, "schema-required", words("schema.required", names=names, count=len(missing)))
     if kind == "additionalProperties":
         allowed = sorted(error.schema.get("properties", {}))
         extras = sorted(set(value) - set(allowed))

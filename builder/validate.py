@@ -12,6 +12,7 @@ from typing import Iterable
 from pathlib import Path
 
 from . import crosschecks, schemas
+from .catalogs import SOURCE_LANGUAGE
 from .cache import (Cache, CachedDocument, Snapshot, content_key, problem_from_row, problem_row, settled, signature,
                     unreadable_entry)
 from .loader import DEFAULT_PARSER, YamlProblem, load
@@ -48,21 +49,23 @@ def passes(problems: Iterable[Problem], *, strict: bool = False) -> bool:
 FileVerdict = tuple[tuple[Problem, ...], tuple[tuple, ...]]
 
 
-def file_verdict(record: RecordFile) -> FileVerdict:
-    found = schemas.check(record.kind, record.document)
+def file_verdict(record: RecordFile, lang: str = SOURCE_LANGUAGE) -> FileVerdict:
+    found = schemas.check(record.kind, record.document, lang)
     return tuple(found), (schemas.invalid_parts(record.kind, record.data) if found else ())
 
 
 def validate_loaded(loaded: LoadedRecords, today: dt.date,
-                    verdicts: dict[str, FileVerdict] | None = None, progress: Progress = SILENT) -> Validation:
-    """`verdicts` (by file name) are the schema checks already known, from the cache."""
+                    verdicts: dict[str, FileVerdict] | None = None, progress: Progress = SILENT,
+                    lang: str = SOURCE_LANGUAGE) -> Validation:
+    """`verdicts` (by file name) are the schema checks already known, from the cache; the problems
+    found afresh are said in `lang`."""
     # With every record in memory, each run of the cycle collector would scan all of them.
     with cycle_collector_paused():
-        return _validate_loaded(loaded, today, verdicts or {}, progress)
+        return _validate_loaded(loaded, today, verdicts or {}, progress, lang)
 
 
 def _validate_loaded(loaded: LoadedRecords, today: dt.date, verdicts: dict[str, FileVerdict],
-                     progress: Progress = SILENT) -> Validation:
+                     progress: Progress = SILENT, lang: str = SOURCE_LANGUAGE) -> Validation:
     problems: list[Problem] = list(loaded.problems)
     valid: list[RecordFile] = []
     invalid_parts: dict[str, tuple[tuple, ...]] = {}
@@ -74,24 +77,26 @@ def _validate_loaded(loaded: LoadedRecords, today: dt.date, verdicts: dict[str, 
             known = verdicts.get(record.document.file)
             if known is None:
                 stage.advance()
-            found, parts = known or file_verdict(record)
+            found, parts = known or file_verdict(record, lang)
             problems.extend(found)
             if found:
                 invalid_parts[record.document.file] = parts
             else:
                 valid.append(record)
-    checked = crosschecks.Checked(loaded.records, invalid_parts, today, loaded.unreadable)
+    checked = crosschecks.Checked(loaded.records, invalid_parts, today, loaded.unreadable, lang)
     problems.extend(crosschecks.run_all(checked))
     ordered = sorted(set(problems), key=lambda p: (p.file, p.line, p.column, p.code, p.path, p.message))
     return Validation(loaded, tuple(valid), tuple(ordered))
 
 
-def problems_joining(existing: LoadedRecords, record: RecordFile, today: dt.date) -> list[Problem]:
+def problems_joining(existing: LoadedRecords, record: RecordFile, today: dt.date,
+                     lang: str = SOURCE_LANGUAGE) -> list[Problem]:
     """The problems of `record` as a newcomer to the `existing` directory, checked after every
-    record there (so an id or identifier already taken is the newcomer's problem): what `rsdir
-    new` and the site's profile editor say about a profile before it is proposed."""
+    record there (so an id or identifier already taken is the newcomer's problem), said in
+    `lang`: what `rsdir new` and the site's profile editor say about a profile before it is
+    proposed."""
     joined = LoadedRecords(existing.root, existing.records + (record,), existing.problems, existing.unreadable)
-    return [p for p in validate_loaded(joined, today).problems if p.file == record.document.file]
+    return [p for p in validate_loaded(joined, today, lang=lang).problems if p.file == record.document.file]
 
 
 def validate_directory(root: Path, today: dt.date, *, parser=DEFAULT_PARSER,

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from browser_support import tab_to
 from builder import layout, loader, schemas
-from builder.catalogs import TRANSLATED
+from builder.catalogs import SOURCE_LANGUAGE, TRANSLATED
 from builder.cli import main
 from builder.loader import YamlProblem, load
 from builder.model import Directory
@@ -83,9 +83,10 @@ def unknowable(problem, listing: list[str]) -> bool:
     return code in ("pod-membership-unconfirmed", "partnership-one-sided") and any(name in message for name in listing)
 
 
-def single_record_cases(monkeypatch) -> list[dict]:
+def single_record_cases(monkeypatch, lang: str = SOURCE_LANGUAGE) -> list[dict]:
     """Each institution file of every fixture tree that loads, with what `rsdir validate` says about
-    it as a newcomer to the rest of its tree (the records of it a published directory could hold)."""
+    it, in `lang`, as a newcomer to the rest of its tree (the records of it a published directory
+    could hold)."""
     cases = []
     for tree in TREES:
         monkeypatch.chdir(tree)
@@ -96,7 +97,7 @@ def single_record_cases(monkeypatch) -> list[dict]:
             others = tuple(other for other in loaded.records if other is not record
                            and not schemas.check(other.kind, other.document))
             existing = LoadedRecords(loaded.root, others, (), ())
-            expected = {(p.code, p.path, p.message, p.severity) for p in problems_joining(existing, record, TODAY)
+            expected = {(p.code, p.path, p.message, p.severity) for p in problems_joining(existing, record, TODAY, lang)
                         if p.code not in NOT_IN_THE_EDITOR}
             # A profile without errors can be published and then edited (/edit/?id=…): the feed holds
             # it, and the editor leaves it out. One with errors can only be new: the feed holds the others.
@@ -116,33 +117,55 @@ def single_record_cases(monkeypatch) -> list[dict]:
     return cases
 
 
-def test_checks_agree_with_rsdir_validate_on_every_single_record_fixture(sample_site, open_page, monkeypatch):
-    _, base = sample_site
-    cases = single_record_cases(monkeypatch)
+def editor_agrees_with_rsdir_validate(base: str, open_page, monkeypatch, lang: str) -> tuple[list[dict], set[str]]:
+    """Every single-record fixture case put through the editor's checks speaking `lang`, each held
+    to what `rsdir validate` says in `lang`; the cases and the codes they cover."""
+    cases = single_record_cases(monkeypatch, lang)
     page = open_editor(open_page, base)
     results = in_page(page, base, """
+        const words = await (await fetch(argument.words)).json();
         return argument.cases.map((item) => {
             const directory = modules.data.directoryFromCompact(item.compact, { leaving: item.leaving });
             const { problems } = modules.check.checkProfile(item.data, { schema: modules.schema, directory,
-                rules: modules.rules, words: modules.words, today: argument.today });
+                rules: modules.rules, words, today: argument.today });
             return problems.map((p) => [p.code, modules.requests.jsonPath(p.path), p.message, p.severity]);
-        });""", {"cases": cases, "today": TODAY.isoformat()})
+        });""", {"cases": cases, "today": TODAY.isoformat(), "words": f"{base}assets/messages/{lang}.json"})
     codes: set[str] = set()
     for case, problems in zip(cases, results):
         said = {tuple(p) for p in problems if not unknowable(p, case["listing"])}
         case["left_out"] += len({tuple(p) for p in problems}) - len(said)
-        assert sorted(map(list, said)) == case["expected"], case["name"]
+        assert sorted(map(list, said)) == case["expected"], (lang, case["name"])
         codes.update(code for code, *_ in case["expected"])
+    return cases, codes
+
+
+CROSS_RECORD_CODES = {"duplicate-id", "duplicate-identifier", "ror-checksum", "isil-syntax", "unknown-partner",
+                      "unknown-pod", "unknown-exemption", "fee-without-currency", "rule-reason-outcome",
+                      "closure-order", "reserved-id", "unknown-timezone", "invalid-date", "review-overdue",
+                      "pod-membership-unconfirmed", "partnership-one-sided"}
+
+
+def test_checks_agree_with_rsdir_validate_on_every_single_record_fixture(sample_site, open_page, monkeypatch):
+    _, base = sample_site
+    cases, codes = editor_agrees_with_rsdir_validate(base, open_page, monkeypatch, SOURCE_LANGUAGE)
     invalid = [case for case in cases if case["expected"]]
     print(f"\n{len(cases)} single-record fixture files from {len(TREES)} trees ({len(invalid)} with problems) "
           f"agree; codes covered: {', '.join(sorted(codes))}; left out as not in any feed: "
           f"{sum(case['left_out'] for case in cases)} problem(s) that follow from a pod or library listing a newcomer")
     assert len(invalid) >= 40
     assert {"schema-required", "schema-unknown-field", "schema-type", "schema-enum", "schema-pattern",
-            "duplicate-id", "duplicate-identifier", "ror-checksum", "isil-syntax", "unknown-partner", "unknown-pod",
-            "unknown-exemption", "fee-without-currency", "rule-reason-outcome", "closure-order",
-            "reserved-id", "unknown-timezone", "invalid-date", "review-overdue", "pod-membership-unconfirmed",
-            "partnership-one-sided"} <= codes
+            *CROSS_RECORD_CODES} <= codes
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_checks_agree_with_rsdir_validate_in_every_language(sample_site, open_page, monkeypatch, lang):
+    # The directory's checks speak the page's language too, and there say what Python says in it.
+    _, base = sample_site
+    cases, codes = editor_agrees_with_rsdir_validate(base, open_page, monkeypatch, lang)
+    assert CROSS_RECORD_CODES <= codes
+    english = {message for case in single_record_cases(monkeypatch) for _, _, message, _ in case["expected"]}
+    said = [message for case in cases for code, _, message, _ in case["expected"] if code in CROSS_RECORD_CODES]
+    assert len(said) >= 20 and not english & set(said)
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)
@@ -431,6 +454,34 @@ def test_the_editor_in_another_language_tells_a_field_in_its_words(multilingual_
     wrong_form, missing = BESIDE_THE_FIELD[lang]
     assert page.text_content("#rs-f-contacts-0-email-error") == wrong_form
     assert page.text_content("#rs-f-id-error") == missing
+    assert page.input_value("#rs-editor-yaml") == ""
+
+
+# What the editor in each language says beside the id and the ISIL when both are another
+# library's (the directory's checks, in the page's words).
+TAKEN_BESIDE_THE_FIELD = {
+    "de": ("Fehler: die ID `de-auenfeld` wird schon von records/institutions/de/de-auenfeld.yaml verwendet; wählen Sie "
+           "eine andere ID",
+           "Fehler: diesen Identifikator beansprucht schon `de-nordbib`; prüfen Sie ihn, oder fragen Sie die Verwaltung "
+           "des Verzeichnisses, falls der andere Eintrag falsch ist"),
+    "fr": ("Erreur : l’identifiant `de-auenfeld` est déjà utilisé par records/institutions/de/de-auenfeld.yaml\u202f; "
+           "choisissez un autre identifiant",
+           "Erreur : cet identifiant est déjà revendiqué par `de-nordbib`\u202f; vérifiez-le, ou demandez aux "
+           "administrateurs de l’annuaire si l’autre fiche est erronée"),
+    "es": ("Error: el identificador `de-auenfeld` ya lo usa records/institutions/de/de-auenfeld.yaml; elija otro "
+           "identificador",
+           "Error: este identificador ya lo reclama `de-nordbib`; compruébelo, o pregunte a los administradores del "
+           "directorio si el otro registro es erróneo"),
+}
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_directory_checks_speak_the_pages_language_beside_the_field(multilingual_site, open_page, lang):
+    page = open_editor(open_page, f"{multilingual_site}{lang}/")
+    fill_minimal(page, **{"#rs-f-id": "de-auenfeld", "#rs-f-identifiers-isil": "DE-NB1"})
+    taken_id, taken_isil = TAKEN_BESIDE_THE_FIELD[lang]
+    assert page.text_content("#rs-f-id-error") == taken_id
+    assert page.text_content("#rs-f-identifiers-isil-error") == taken_isil
     assert page.input_value("#rs-editor-yaml") == ""
 
 

@@ -13,7 +13,8 @@ import yaml
 from builder import schemas
 from builder.crosschecks import review_overdue
 from builder.loader import load
-from builder.validate import validate_directory
+from builder.records import load_records
+from builder.validate import validate_directory, validate_loaded
 from conftest import EXAMPLE_REQUESTS, FIXTURES, REMOVED, SAMPLE_RECORDS, TODAY, changed, expectations
 
 TREES = sorted(path.parent for path in (FIXTURES / "invalid").glob("*/records"))
@@ -367,3 +368,49 @@ def test_no_invalid_value_anywhere_in_a_record_breaks_the_cross_record_checks():
                 if not schemas.is_valid_fast(record.kind, data):
                     assert any(p.code.startswith("schema-") and p.file == record.document.file
                                for p in result.errors), (path, wrong)
+
+
+# The cross-record checks say their problems in the language the directory is checked in, as the
+# schema's are: one fixture's problem in each language, as a librarian there reads it.
+CROSS_RECORD_IN_LANGUAGES = {
+    "de": ("`QQ-89` ist kein gültiges ISIL: `QQ` ist kein Ländercode nach ISO 3166 in Großbuchstaben",
+           "zuletzt geprüft am 2024-01-31, vor mehr als 18 Monaten; prüfen Sie das Profil und aktualisieren Sie "
+           "`last_reviewed`"),
+    "fr": ("`QQ-89` n’est pas un ISIL valide\u202f: `QQ` n’est pas un code de pays ISO 3166 en majuscules",
+           "dernière révision le 2024-01-31, il y a plus de 18 mois\u202f; vérifiez le profil et mettez à jour "
+           "`last_reviewed`"),
+    "es": ("`QQ-89` no es un ISIL válido: `QQ` no es un código de país ISO 3166 en mayúsculas",
+           "revisado por última vez el 2024-01-31, hace más de 18 meses; revise el perfil y actualice `last_reviewed`"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(CROSS_RECORD_IN_LANGUAGES))
+def test_cross_record_problems_are_said_in_the_language_asked_for(lang):
+    isil, review = CROSS_RECORD_IN_LANGUAGES[lang]
+    said = {tree: {p.message for p in validate_loaded(load_records(FIXTURES / "invalid" / tree / "records"), TODAY,
+                                                       lang=lang).problems}
+            for tree in ("isil-syntax", "review-overdue")}
+    assert isil in said["isil-syntax"]
+    assert review in said["review-overdue"]
+    english = {p.message for p in validate_loaded(load_records(FIXTURES / "invalid" / "isil-syntax" / "records"),
+                                                  TODAY).problems}
+    assert "`QQ-89` is not a valid ISIL: `QQ` is not an upper-case ISO 3166 country code" in english
+    assert not said["isil-syntax"] & english
+
+
+# A mapping missing two fields says so in the plural where the language has one (English keeps the
+# words `rsdir validate` has always printed).
+SEVERAL_MISSING = {
+    "en": "required field `id`, `name` is missing; add it here",
+    "de": "die Pflichtfelder `id`, `name` fehlen; ergänzen Sie sie hier",
+    "fr": "les champs obligatoires `id`, `name` manquent\u202f; ajoutez-les ici",
+    "es": "faltan los campos obligatorios `id`, `name`; añádalos aquí",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(SEVERAL_MISSING))
+def test_several_missing_fields_are_said_in_the_plural(lang):
+    pod = (SAMPLE_RECORDS / "pods" / "atlantic-rapido.yaml").read_text(encoding="utf-8")
+    without = "".join(line for line in pod.splitlines(keepends=True) if not line.startswith(("id:", "name:")))
+    said = [p.message for p in schemas.check("pod", load(without.encode(), "atlantic-rapido.yaml"), lang)]
+    assert said == [SEVERAL_MISSING[lang]]

@@ -5,10 +5,13 @@
  * folder follow from the id and the country) are left to `rsdir validate`.
  *
  * Pure: the record, the directory (see directory-data.mjs), the rules Python publishes
- * (assets/editor-rules.json) and today's date in; problems out.
+ * (assets/editor-rules.json) and today's date in; problems out, said in the language being
+ * spoken (engine/messages.mjs `speaking`) with the messages of builder/messages.py
+ * (`crosscheck.*`).
  */
 import { parseDay } from "../engine/days.mjs";
 import { agencyKey } from "../engine/identifiers.mjs";
+import { say } from "../engine/messages.mjs";
 
 export const ANY_INDEX = "*";
 const CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz";
@@ -24,6 +27,11 @@ export function touches(invalid, part) {
 
 function problem(path, code, message, severity = "error") {
   return { path, code, message, severity };
+}
+
+/* The message `crosscheck.<key>` (crosschecks.Checked.say). */
+function told(key, values = {}) {
+  return say(`crosscheck.${key}`, values);
 }
 
 function lendingOf(record) {
@@ -72,19 +80,19 @@ export function identifierKeys(record) {
   return keys;
 }
 
-/* crosschecks.isil_problem */
+/* crosschecks.isil_problem: [the message saying why, its values besides the ISIL], or null. */
 export function isilProblem(isil, countryCodes, nonCountryLengths) {
-  if (Array.from(isil).length > 16) return "an ISIL has at most 16 characters";
+  if (Array.from(isil).length > 16) return ["isil-too-long", {}];
   const hyphen = isil.indexOf("-");
   const prefix = hyphen < 0 ? isil : isil.slice(0, hyphen);
   const unit = hyphen < 0 ? "" : isil.slice(hyphen + 1);
-  if (hyphen < 0 || !prefix || !unit) return "an ISIL is a prefix, a hyphen and a library code, like `DE-89`";
+  if (hyphen < 0 || !prefix || !unit) return ["isil-form", {}];
   if (prefix.length === 2) {
     if (prefix !== prefix.toUpperCase() || prefix === prefix.toLowerCase() || !countryCodes.includes(prefix)) {
-      return `\`${prefix}\` is not an upper-case ISO 3166 country code`;
+      return ["isil-country", { prefix }];
     }
   } else if (!nonCountryLengths.includes(prefix.length)) {
-    return "the prefix must be a 2-letter country code or a 1-, 3- or 4-character agency prefix";
+    return ["isil-prefix", {}];
   }
   return null;
 }
@@ -108,16 +116,15 @@ export function reviewOverdue(reviewed, today, months) {
 
 function* idNotReserved({ record, fit, rules }) {
   if (fit(["id"]) && rules.reserved_ids.includes(record.id)) {
-    yield problem(["id"], "reserved-id", `\`${record.id}\` is reserved by the site or by Windows; choose another id, `
-      + "for example one starting with your country code");
+    yield problem(["id"], "reserved-id", told("reserved-id", { id: record.id }));
   }
 }
 
 function* idsUnique({ record, fit, directory }) {
   const other = fit(["id"]) && directory.institutions.get(record.id);
   if (other) {
-    yield problem(["id"], "duplicate-id", `id \`${record.id}\` is already used by `
-      + `records/institutions/${other.country.toLowerCase()}/${record.id}.yaml; choose another id`);
+    yield problem(["id"], "duplicate-id", told("duplicate-id",
+      { id: record.id, file: `records/institutions/${other.country.toLowerCase()}/${record.id}.yaml` }));
   }
 }
 
@@ -130,7 +137,7 @@ function* datesExist({ record, fit }) {
     });
   }
   for (const [path, text] of dates) {
-    if (!parseDate(text)) yield problem(path, "invalid-date", `\`${text}\` is not a real date; write YYYY-MM-DD`);
+    if (!parseDate(text)) yield problem(path, "invalid-date", told("invalid-date", { text }));
   }
 }
 
@@ -138,13 +145,13 @@ function* isilWellFormed({ record, fit, rules, countryCodes }) {
   const isil = (record.identifiers || {}).isil;
   const why = fit(["identifiers", "isil"]) && isil !== undefined
     && isilProblem(isil, countryCodes, rules.isil_non_country_lengths);
-  if (why) yield problem(["identifiers", "isil"], "isil-syntax", `\`${isil}\` is not a valid ISIL: ${why}`);
+  if (why) yield problem(["identifiers", "isil"], "isil-syntax", told(why[0], { isil, ...why[1] }));
 }
 
 function* rorChecksum({ record, fit }) {
   const ror = (record.identifiers || {}).ror;
   if (fit(["identifiers", "ror"]) && ror !== undefined && !rorChecksumOk(ror)) {
-    yield problem(["identifiers", "ror"], "ror-checksum", `\`${ror}\` fails the ROR checksum; copy the id again from ror.org`);
+    yield problem(["identifiers", "ror"], "ror-checksum", told("ror-checksum", { ror }));
   }
 }
 
@@ -153,8 +160,7 @@ function* identifiersUnique({ record, fit, directory }) {
   for (const [path, key] of identifierKeys(record)) {
     const owner = directory.identifierOwners.get(key);
     if (owner !== undefined && owner !== record.id) {
-      yield problem(path, "duplicate-identifier", `this identifier is already claimed by \`${owner}\`; check it, or ask the `
-        + "directory admins if the other record is wrong");
+      yield problem(path, "duplicate-identifier", told("duplicate-identifier", { owner }));
     }
   }
 }
@@ -162,7 +168,7 @@ function* identifiersUnique({ record, fit, directory }) {
 function* timezoneExists({ record, fit, rules }) {
   const name = record.timezone;
   if (fit(["timezone"]) && name !== undefined && !rules.time_zones.includes(name)) {
-    yield problem(["timezone"], "unknown-timezone", `\`${name}\` is not an IANA time zone; use a name like \`Europe/Berlin\``);
+    yield problem(["timezone"], "unknown-timezone", told("unknown-timezone", { name }));
   }
 }
 
@@ -171,12 +177,10 @@ function* partnersExist({ record, fit, known }) {
   for (const [index, partner] of (record.partners || []).entries()) {
     if (partner.startsWith("pod:")) {
       if (!known.pods.has(partner.slice(4))) {
-        yield problem(["partners", index], "unknown-pod",
-          `pod \`${partner.slice(4)}\` is not in the directory; check the spelling or remove it`);
+        yield problem(["partners", index], "unknown-pod", told("unknown-pod", { pod: partner.slice(4) }));
       }
     } else if (!known.institutions.has(partner)) {
-      yield problem(["partners", index], "unknown-partner",
-        `partner \`${partner}\` is not in the directory; check the spelling or remove it`);
+      yield problem(["partners", index], "unknown-partner", told("unknown-partner", { partner }));
     }
   }
 }
@@ -185,7 +189,7 @@ function* podsExist({ record, fit, known }) {
   if (!fit(["pods"])) return;
   for (const [index, pod] of (record.pods || []).entries()) {
     if (!known.pods.has(pod)) {
-      yield problem(["pods", index], "unknown-pod", `pod \`${pod}\` is not in the directory; check the spelling or remove it`);
+      yield problem(["pods", index], "unknown-pod", told("unknown-pod", { pod }));
     }
   }
 }
@@ -197,13 +201,13 @@ function* ruleExemptionsExist({ record, fit, known }) {
     for (const [position, requester] of (unless.requester || []).entries()) {
       if (!known.institutions.has(requester)) {
         yield problem(["lending", "rules", index, "unless", "requester", position], "unknown-exemption",
-          `institution \`${requester}\` is not in the directory; check the spelling or remove it`);
+          told("unknown-institution", { institution: requester }));
       }
     }
     for (const [position, pod] of (unless.requester_pod || []).entries()) {
       if (!known.pods.has(pod)) {
         yield problem(["lending", "rules", index, "unless", "requester_pod", position], "unknown-exemption",
-          `pod \`${pod}\` is not in the directory; check the spelling or remove it`);
+          told("unknown-pod", { pod }));
       }
     }
   }
@@ -212,8 +216,7 @@ function* ruleExemptionsExist({ record, fit, known }) {
 function* activeHasChannels({ record, fit }) {
   if (fit(["status"], ["request_channels"]) && record.status === "active"
       && !(record.request_channels && record.request_channels.length)) {
-    yield problem([], "no-request-channels", "an active institution needs `request_channels` (at least an email "
-      + "channel); add one, or set `status: inactive`");
+    yield problem([], "no-request-channels", told("no-request-channels"));
   }
 }
 
@@ -222,8 +225,7 @@ function* almaChannelHasCode({ record, fit }) {
   const hasIdentifier = "alma" in (record.identifiers || {});
   for (const [index, channel] of (record.request_channels || []).entries()) {
     if (channel.method === "alma" && !("institution_code" in channel) && !hasIdentifier) {
-      yield problem(["request_channels", index], "alma-code-missing",
-        "an `alma` channel needs `institution_code`, or set `identifiers.alma`");
+      yield problem(["request_channels", index], "alma-code-missing", told("alma-code-missing"));
     }
   }
 }
@@ -236,14 +238,13 @@ function* feeHasCurrency({ record, fit }) {
   for (const service of ["loan", "copy"]) {
     const fee = service in lending ? lending[service].fee : undefined;
     if (fee !== undefined && fee > 0) {
-      yield problem(["lending", service, "fee"], "fee-without-currency",
-        `a fee of ${pythonG(fee)} needs \`lending.currency\` (for example \`currency: EUR\`)`);
+      yield problem(["lending", service, "fee"], "fee-without-currency", told("fee-without-currency", { fee: pythonG(fee) }));
     }
   }
   for (const [index, rule] of rulesOf(record).entries()) {
     if ("max_cost_below" in (rule.when || {})) {
       yield problem(["lending", "rules", index, "when", "max_cost_below"], "fee-without-currency",
-        "`max_cost_below` is an amount in `lending.currency`; add the currency");
+        told("max-cost-without-currency"));
     }
   }
 }
@@ -253,7 +254,7 @@ function* rulesHaveConditions({ record, fit }) {
   for (const [index, rule] of rulesOf(record).entries()) {
     if (!rule.when || !Object.keys(rule.when).length) {
       yield problem(["lending", "rules", index, "when"], "rule-without-conditions",
-        `rule \`${rule.id}\` has no conditions in \`when\`, so it would reject every request; add a condition or remove the rule`);
+        told("rule-without-conditions", { rule: rule.id }));
     }
   }
 }
@@ -264,7 +265,7 @@ function* ruleReasonFitsOutcome({ record, fit, rules }) {
     const allowed = rules.reasons[rule.outcome];
     if (!allowed.includes(rule.reason)) {
       yield problem(["lending", "rules", index, "reason"], "rule-reason-outcome",
-        `\`${rule.reason}\` is not a reason for outcome \`${rule.outcome}\`; use one of: ${allowed.join(", ")}`);
+        told("rule-reason-outcome", { reason: rule.reason, outcome: rule.outcome, reasons: allowed.join(", ") }));
     }
   }
 }
@@ -274,7 +275,7 @@ function* ruleIdsUnique({ record, fit }) {
   const seen = new Set();
   for (const [index, rule] of rulesOf(record).entries()) {
     if (seen.has(rule.id)) {
-      yield problem(["lending", "rules", index, "id"], "duplicate-rule-id", `rule id \`${rule.id}\` is used twice; rename one`);
+      yield problem(["lending", "rules", index, "id"], "duplicate-rule-id", told("duplicate-rule-id", { rule: rule.id }));
     }
     seen.add(rule.id);
   }
@@ -286,7 +287,7 @@ function* closuresInOrder({ record, fit }) {
     const start = parseDate(closure.from), end = parseDate(closure.to);
     if (start && end && closure.to < closure.from) {
       yield problem(["lending", "closures", index, "to"], "closure-order",
-        `this closure ends (${closure.to}) before it starts (${closure.from}); swap the dates`);
+        told("closure-order", { end: closure.to, start: closure.from }));
     }
   }
 }
@@ -296,8 +297,8 @@ function* podMembershipConfirmed({ record, fit, directory }) {
   for (const [index, pod] of (record.pods || []).entries()) {
     const listed = directory.pods.get(pod);
     if (listed && !listed.members.has(record.id)) {
-      yield problem(["pods", index], "pod-membership-unconfirmed", `pod \`${pod}\` does not list \`${record.id}\` `
-        + "as a member yet, so the membership does not count; ask the pod's maintainers to add you", "warning");
+      yield problem(["pods", index], "pod-membership-unconfirmed",
+        told("pod-membership-unconfirmed", { pod, institution: record.id }), "warning");
     }
   }
 }
@@ -305,8 +306,8 @@ function* podMembershipConfirmed({ record, fit, directory }) {
 function* reviewedRecently({ record, fit, rules, today }) {
   const reviewed = fit(["last_reviewed"]) && parseDate(record.last_reviewed);
   if (reviewed && reviewOverdue(reviewed, today, rules.review_months)) {
-    yield problem(["last_reviewed"], "review-overdue", `last reviewed ${record.last_reviewed}, more than `
-      + `${rules.review_months} months ago; check the profile and update \`last_reviewed\``, "warning");
+    yield problem(["last_reviewed"], "review-overdue",
+      told("review-overdue", { day: record.last_reviewed, months: rules.review_months }), "warning");
   }
 }
 
@@ -323,7 +324,7 @@ function* partnershipsListedBothWays({ record, fit, directory }) {
     const other = partner.startsWith("pod:") ? undefined : directory.institutions.get(partner);
     if (other && !other.partners.has(record.id) && !(fit(["pods"]) && sharesListedPod(directory, record, partner))) {
       yield problem(["partners", index], "partnership-one-sided",
-        `\`${partner}\` has not listed \`${record.id}\` as a partner, so no requests flow yet`, "notice");
+        told("partnership-one-sided", { partner, institution: record.id }), "notice");
     }
   }
 }

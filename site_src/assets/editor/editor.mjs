@@ -124,7 +124,7 @@ function datalists(lists) {
 function eachMissingField(problem, words) {
   if (problem.code !== "schema-required") return [problem];
   return problem.missing.map((name) => ({ ...problem, path: [...problem.path, name],
-    message: speaking(words, () => say("schema.required", { names: `\`${name}\`` })) }));
+    message: speaking(words, () => say("schema.required", { names: `\`${name}\``, count: 1 })) }));
 }
 
 /* Problems in the order their fields come in the form (those without a field first). */

@@ -8,6 +8,7 @@
  */
 
 import { FORBIDDEN } from "../engine/loader.mjs";
+import { say } from "../engine/messages.mjs";
 import { DECIMAL_TEXT, INTEGER_TEXT } from "../engine/numbers.mjs";
 
 export const MODELINES = {
@@ -20,7 +21,13 @@ const INDENT = "  ";
 const ESCAPES = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\t": "\\t", "\r": "\\r" };
 const BLANK = " \t";
 
-export class LayoutError extends Error {}
+/* What no record file can hold, in the words of builder/messages.py (`layout.*`) in the language
+ * being spoken (engine/messages.mjs `speaking`). */
+export class LayoutError extends Error {
+  constructor(key, values = {}) {
+    super(say(`layout.${key}`, values));
+  }
+}
 
 function length(text) {
   let count = 0;
@@ -133,7 +140,7 @@ function sequence(value, itemSchema, root, indent) {
     } else if (isMapping(item)) {
       lines.push(dash + "{}");
     } else if (Array.isArray(item)) {
-      throw new LayoutError("a list inside a list is not part of any record");
+      throw new LayoutError("list-in-list");
     } else if (typeof item === "string" && writesAsBlock(item, length(dash + quoted(item)))) {
       lines.push(dash + blockHeader(item), ...folded(item, inner));
     } else {
@@ -148,7 +155,7 @@ export function scalar(value) {
   if (value === true || value === false) return value ? "true" : "false";
   if (typeof value === "number") return numberText(value);
   if (typeof value === "string") return quoted(value);
-  throw new LayoutError(`${typeof value} is not a value a record can hold`);
+  throw new LayoutError("not-a-value", { kind: typeof value });
 }
 
 export function quoted(text) {
@@ -166,7 +173,7 @@ export function quoted(text) {
 /* The shortest digits that read back as the same number (Number#toExponential() gives them, as
  * Python's repr does), spelled out without an exponent. */
 export function numberText(value) {
-  if (!Number.isFinite(value)) throw new LayoutError(`${value} is not a number a record can hold`);
+  if (!Number.isFinite(value)) throw new LayoutError("not-a-number", { number: value });
   let text;
   if (value === 0) text = "0";
   else {
@@ -181,7 +188,7 @@ export function numberText(value) {
     if (negative) text = "-" + text;
   }
   if (!(INTEGER_TEXT.test(text) || DECIMAL_TEXT.test(text))) {
-    throw new LayoutError(`${text} has too many digits for a record; use at most 18 before and after the point`);
+    throw new LayoutError("too-many-digits", { number: text });
   }
   return text;
 }

@@ -26,17 +26,20 @@ function numberProblems(value, path = []) {
 }
 
 /* {problems, file}: `file` is the record file's text, or null while any problem is an error.
- * `words` are the site's sentences (assets/messages/en.json). */
+ * `words` are the engine's sentences in the page's language (assets/messages/<lang>.json), in
+ * which every problem is said. */
 export function checkProfile(record, { schema, directory, rules, words, today }) {
   const countryCodes = schema.$defs.country.enum;
-  const problems = speaking(words, () => [
-    ...schemaProblems(schema, record),
-    ...textProblems(record),
-    ...numberProblems(record),
-    ...recordProblems(record, { directory, rules, countryCodes, invalid: invalidParts(schema, record), today }),
-  ]);
-  const blocked = problems.some((problem) => problem.severity === "error");
-  return { problems, file: blocked ? null : render("institution", record, schema) };
+  return speaking(words, () => {
+    const problems = [
+      ...schemaProblems(schema, record),
+      ...textProblems(record),
+      ...numberProblems(record),
+      ...recordProblems(record, { directory, rules, countryCodes, invalid: invalidParts(schema, record), today }),
+    ];
+    const blocked = problems.some((problem) => problem.severity === "error");
+    return { problems, file: blocked ? null : render("institution", record, schema) };
+  });
 }
 
 /* Where the file lives in the repository, once its id and country say it. */

@@ -171,7 +171,7 @@ export function problemOf(document, { path, keyword, value, node, expected }) {
     const missing = expected.filter((name) => !Object.hasOwn(value, name));
     const names = missing.map((name) => `\`${name}\``).join(", ");
     // The missing fields are named apart too, so that a form can show the message beside each.
-    return { ...document.problem(path, "schema-required", say("schema.required", { names })), missing };
+    return { ...document.problem(path, "schema-required", say("schema.required", { names, count: missing.length })), missing };
   }
   if (keyword === "additionalProperties") {
     const allowed = Object.keys(node.properties ?? {}).sort(codePointOrder);
