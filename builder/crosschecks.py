@@ -59,7 +59,7 @@ class Checked:
     lang: str = SOURCE_LANGUAGE                      # the language the problems are said in
 
     def say(self, key: str, /, **values: object) -> str:
-        return say(f"crosscheck.{key}", lang=self.lang, **values)
+        return say(key, lang=self.lang, **values)
 
     def _known_ids(self, kind: str) -> set[str]:
         """Ids other records may refer to. A record without a usable id, or a file that could not be
@@ -151,7 +151,8 @@ def id_matches_file_name(directory: Checked) -> Iterator[Problem]:
     for record in directory.fit(None, ("id",)):
         if record.data["id"] != record.stem:
             yield record.document.problem(
-                ("id",), "id-file-mismatch", directory.say("id-file-mismatch", id=record.data["id"], stem=record.stem))
+                ("id",), "id-file-mismatch",
+                directory.say("crosscheck.id-file-mismatch", id=record.data["id"], stem=record.stem))
 
 
 @check
@@ -162,7 +163,8 @@ def folder_matches_country(directory: Checked) -> Iterator[Problem]:
         if record.folder != country.lower():
             yield record.document.problem(
                 ("country",), "country-folder-mismatch",
-                directory.say("country-folder-mismatch", country=country, folder=record.folder, wanted=country.lower()))
+                directory.say("crosscheck.country-folder-mismatch",
+                              country=country, folder=record.folder, wanted=country.lower()))
 
 
 @check
@@ -171,7 +173,7 @@ def id_not_reserved(directory: Checked) -> Iterator[Problem]:
     for record in directory.fit(None, ("id",)):
         if record.data["id"] in RESERVED_IDS:
             yield record.document.problem(
-                ("id",), "reserved-id", directory.say("reserved-id", id=record.data["id"]))
+                ("id",), "reserved-id", directory.say("crosscheck.reserved-id", id=record.data["id"]))
 
 
 @check
@@ -182,7 +184,8 @@ def ids_unique(directory: Checked) -> Iterator[Problem]:
         key = (record.kind, record.data["id"])
         if key in seen:
             yield record.document.problem(
-                ("id",), "duplicate-id", directory.say("duplicate-id", id=key[1], file=seen[key].document.file))
+                ("id",), "duplicate-id",
+                directory.say("crosscheck.duplicate-id", id=key[1], file=seen[key].document.file))
         else:
             seen[key] = record
 
@@ -192,24 +195,24 @@ def dates_exist(directory: Checked) -> Iterator[Problem]:
     """Dates must be real calendar days (no 2026-02-30)."""
     for record, path, text in _written_dates(directory):
         if parse_date(text) is None:
-            yield record.document.problem(path, "invalid-date", directory.say("invalid-date", text=text))
+            yield record.document.problem(path, "invalid-date", directory.say("crosscheck.invalid-date", text=text))
 
 
 # --- identifiers -----------------------------------------------------------------------------
 
 def isil_problem(isil: str) -> tuple[str, dict[str, str]] | None:
-    """Why `isil` is not a well-formed ISIL (ISO 15511), as the message saying it (`isil-*`) and its
-    values besides the ISIL; or None."""
+    """Why `isil` is not a well-formed ISIL (ISO 15511), as the message saying it
+    (`crosscheck.isil-*`) and its values besides the ISIL; or None."""
     if len(isil) > 16:
-        return "isil-too-long", {}
+        return "crosscheck.isil-too-long", {}
     prefix, hyphen, unit = isil.partition("-")
     if not hyphen or not prefix or not unit:
-        return "isil-form", {}
+        return "crosscheck.isil-form", {}
     if len(prefix) == 2:
         if not prefix.isupper() or prefix not in codes.country_codes():
-            return "isil-country", {"prefix": prefix}
+            return "crosscheck.isil-country", {"prefix": prefix}
     elif len(prefix) not in ISIL_NON_COUNTRY_LENGTHS:
-        return "isil-prefix", {}
+        return "crosscheck.isil-prefix", {}
     return None
 
 
@@ -239,7 +242,7 @@ def ror_checksum(directory: Checked) -> Iterator[Problem]:
         ror = record.data.get("identifiers", {}).get("ror")
         if ror is not None and not ror_checksum_ok(ror):
             yield record.document.problem(("identifiers", "ror"), "ror-checksum",
-                                          directory.say("ror-checksum", ror=ror))
+                                          directory.say("crosscheck.ror-checksum", ror=ror))
 
 
 def identifier_keys(data: dict) -> Iterator[tuple[tuple, str]]:
@@ -261,7 +264,7 @@ def identifiers_unique(directory: Checked) -> Iterator[Problem]:
             owner = seen.setdefault(key, record.data["id"])
             if owner != record.data["id"]:
                 yield record.document.problem(
-                    path, "duplicate-identifier", directory.say("duplicate-identifier", owner=owner))
+                    path, "duplicate-identifier", directory.say("crosscheck.duplicate-identifier", owner=owner))
 
 
 @check
@@ -275,7 +278,7 @@ def timezone_exists(directory: Checked) -> Iterator[Problem]:
             zoneinfo.ZoneInfo(name)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             yield record.document.problem(("timezone",), "unknown-timezone",
-                                          directory.say("unknown-timezone", name=name))
+                                          directory.say("crosscheck.unknown-timezone", name=name))
 
 
 # --- references ------------------------------------------------------------------------------
@@ -288,10 +291,11 @@ def partners_exist(directory: Checked) -> Iterator[Problem]:
             if partner.startswith("pod:"):
                 if partner[4:] not in directory.pod_ids:
                     yield record.document.problem(
-                        ("partners", index), "unknown-pod", directory.say("unknown-pod", pod=partner[4:]))
+                        ("partners", index), "unknown-pod", directory.say("crosscheck.unknown-pod", pod=partner[4:]))
             elif partner not in directory.institution_ids:
                 yield record.document.problem(
-                    ("partners", index), "unknown-partner", directory.say("unknown-partner", partner=partner))
+                    ("partners", index), "unknown-partner",
+                    directory.say("crosscheck.unknown-partner", partner=partner))
 
 
 @check
@@ -300,7 +304,8 @@ def pods_exist(directory: Checked) -> Iterator[Problem]:
     for record in directory.fit(INSTITUTION, ("pods",)):
         for index, pod in enumerate(record.data.get("pods", [])):
             if pod not in directory.pod_ids:
-                yield record.document.problem(("pods", index), "unknown-pod", directory.say("unknown-pod", pod=pod))
+                yield record.document.problem(("pods", index), "unknown-pod",
+                                              directory.say("crosscheck.unknown-pod", pod=pod))
 
 
 @check
@@ -313,12 +318,12 @@ def rule_exemptions_exist(directory: Checked) -> Iterator[Problem]:
                 if requester not in directory.institution_ids:
                     yield record.document.problem(
                         ("lending", "rules", index, "unless", "requester", position), "unknown-exemption",
-                        directory.say("unknown-institution", institution=requester))
+                        directory.say("crosscheck.unknown-institution", institution=requester))
             for position, pod in enumerate(unless.get("requester_pod", [])):
                 if pod not in directory.pod_ids:
                     yield record.document.problem(
                         ("lending", "rules", index, "unless", "requester_pod", position), "unknown-exemption",
-                        directory.say("unknown-pod", pod=pod))
+                        directory.say("crosscheck.unknown-pod", pod=pod))
 
 
 @check
@@ -328,7 +333,8 @@ def pod_members_exist(directory: Checked) -> Iterator[Problem]:
         for index, member in enumerate(record.data.get("members", [])):
             if member not in directory.institution_ids:
                 yield record.document.problem(
-                    ("members", index), "unknown-pod-member", directory.say("unknown-member", member=member))
+                    ("members", index), "unknown-pod-member",
+                    directory.say("crosscheck.unknown-member", member=member))
 
 
 # --- the record's own consistency ------------------------------------------------------------
@@ -339,7 +345,7 @@ def active_has_channels(directory: Checked) -> Iterator[Problem]:
     for record in directory.fit(INSTITUTION, ("status",), ("request_channels",)):
         if record.data["status"] == "active" and not record.data.get("request_channels"):
             yield record.document.problem(
-                (), "no-request-channels", directory.say("no-request-channels"))
+                (), "no-request-channels", directory.say("crosscheck.no-request-channels"))
 
 
 @check
@@ -350,7 +356,7 @@ def alma_channel_has_code(directory: Checked) -> Iterator[Problem]:
         for index, channel in enumerate(record.data.get("request_channels", [])):
             if channel["method"] == "alma" and "institution_code" not in channel and not has_identifier:
                 yield record.document.problem(
-                    ("request_channels", index), "alma-code-missing", directory.say("alma-code-missing"))
+                    ("request_channels", index), "alma-code-missing", directory.say("crosscheck.alma-code-missing"))
 
 
 def _fees(lending: dict) -> Iterator[tuple[tuple, float]]:
@@ -371,18 +377,18 @@ def fee_has_currency(directory: Checked) -> Iterator[Problem]:
         for path, fee in _fees(lending):
             if fee > 0:
                 yield record.document.problem(
-                    path, "fee-without-currency", directory.say("fee-without-currency", fee=f"{fee:g}"))
+                    path, "fee-without-currency", directory.say("crosscheck.fee-without-currency", fee=f"{fee:g}"))
         for index, rule in enumerate(lending.get("rules", [])):
             if "max_cost_below" in rule.get("when", {}):
                 yield record.document.problem(
                     ("lending", "rules", index, "when", "max_cost_below"), "fee-without-currency",
-                    directory.say("max-cost-without-currency"))
+                    directory.say("crosscheck.max-cost-without-currency"))
     for record in directory.fit(POD, ("terms", "fee"), ("terms", "currency")):
         terms = record.data.get("terms", {})
         if terms.get("fee", 0) > 0 and "currency" not in terms:
             yield record.document.problem(
                 ("terms", "fee"), "fee-without-currency",
-                directory.say("pod-fee-without-currency", fee=f"{terms['fee']:g}"))
+                directory.say("crosscheck.pod-fee-without-currency", fee=f"{terms['fee']:g}"))
 
 
 @check
@@ -394,7 +400,7 @@ def rules_have_conditions(directory: Checked) -> Iterator[Problem]:
             if not rule.get("when"):
                 yield record.document.problem(
                     ("lending", "rules", index, "when"), "rule-without-conditions",
-                    directory.say("rule-without-conditions", rule=rule["id"]))
+                    directory.say("crosscheck.rule-without-conditions", rule=rule["id"]))
 
 
 @check
@@ -408,7 +414,7 @@ def rule_reason_fits_outcome(directory: Checked) -> Iterator[Problem]:
             if reason not in allowed[outcome]:
                 yield record.document.problem(
                     ("lending", "rules", index, "reason"), "rule-reason-outcome",
-                    directory.say("rule-reason-outcome", reason=reason, outcome=outcome,
+                    directory.say("crosscheck.rule-reason-outcome", reason=reason, outcome=outcome,
                                   reasons=", ".join(allowed[outcome])))
 
 
@@ -420,7 +426,7 @@ def rule_ids_unique(directory: Checked) -> Iterator[Problem]:
         for index, rule in enumerate(record.data.get("lending", {}).get("rules", [])):
             if rule["id"] in seen:
                 yield record.document.problem(("lending", "rules", index, "id"), "duplicate-rule-id",
-                                              directory.say("duplicate-rule-id", rule=rule["id"]))
+                                              directory.say("crosscheck.duplicate-rule-id", rule=rule["id"]))
             seen.add(rule["id"])
 
 
@@ -433,7 +439,7 @@ def closures_in_order(directory: Checked) -> Iterator[Problem]:
             if start and end and end < start:
                 yield record.document.problem(
                     ("lending", "closures", index, "to"), "closure-order",
-                    directory.say("closure-order", end=closure["to"], start=closure["from"]))
+                    directory.say("crosscheck.closure-order", end=closure["to"], start=closure["from"]))
 
 
 # --- warnings and notices ----------------------------------------------------------------------
@@ -446,7 +452,7 @@ def pod_membership_confirmed(directory: Checked) -> Iterator[Problem]:
             if pod in directory.pod_members and record.data["id"] not in directory.pod_members[pod]:
                 yield record.document.problem(
                     ("pods", index), "pod-membership-unconfirmed",
-                    directory.say("pod-membership-unconfirmed", pod=pod, institution=record.data["id"]),
+                    directory.say("crosscheck.pod-membership-unconfirmed", pod=pod, institution=record.data["id"]),
                     severity="warning")
     for record in directory.fit(POD, ("id",), ("members",)):
         for index, member in enumerate(record.data.get("members", [])):
@@ -454,7 +460,8 @@ def pod_membership_confirmed(directory: Checked) -> Iterator[Problem]:
             if pods is not None and record.data["id"] not in pods:
                 yield record.document.problem(
                     ("members", index), "pod-membership-unconfirmed",
-                    directory.say("member-pods-unconfirmed", member=member, pod=record.data["id"]), severity="warning")
+                    directory.say("crosscheck.member-pods-unconfirmed", member=member, pod=record.data["id"]),
+                    severity="warning")
 
 
 def review_overdue(reviewed: dt.date, today: dt.date) -> bool:
@@ -477,7 +484,7 @@ def reviewed_recently(directory: Checked) -> Iterator[Problem]:
         if reviewed and review_overdue(reviewed, directory.today):
             yield record.document.problem(
                 ("last_reviewed",), "review-overdue",
-                directory.say("review-overdue", day=record.data["last_reviewed"], months=REVIEW_MONTHS),
+                directory.say("crosscheck.review-overdue", day=record.data["last_reviewed"], months=REVIEW_MONTHS),
                 severity="warning")
 
 
@@ -494,7 +501,8 @@ def partnerships_listed_both_ways(directory: Checked) -> Iterator[Problem]:
             if partner in listed and own not in listed[partner] and not _shares_listed_pod(directory, own, partner):
                 yield record.document.problem(
                     ("partners", index), "partnership-one-sided",
-                    directory.say("partnership-one-sided", partner=partner, institution=own), severity="notice")
+                    directory.say("crosscheck.partnership-one-sided", partner=partner, institution=own),
+                    severity="notice")
 
 
 def _shares_listed_pod(directory: Checked, own: str, partner: str) -> bool:

@@ -29,10 +29,6 @@ function problem(path, code, message, severity = "error") {
   return { path, code, message, severity };
 }
 
-/* The message `crosscheck.<key>` (crosschecks.Checked.say). */
-function told(key, values = {}) {
-  return say(`crosscheck.${key}`, values);
-}
 
 function lendingOf(record) {
   return record.lending || {};
@@ -82,17 +78,17 @@ export function identifierKeys(record) {
 
 /* crosschecks.isil_problem: [the message saying why, its values besides the ISIL], or null. */
 export function isilProblem(isil, countryCodes, nonCountryLengths) {
-  if (Array.from(isil).length > 16) return ["isil-too-long", {}];
+  if (Array.from(isil).length > 16) return ["crosscheck.isil-too-long", {}];
   const hyphen = isil.indexOf("-");
   const prefix = hyphen < 0 ? isil : isil.slice(0, hyphen);
   const unit = hyphen < 0 ? "" : isil.slice(hyphen + 1);
-  if (hyphen < 0 || !prefix || !unit) return ["isil-form", {}];
+  if (hyphen < 0 || !prefix || !unit) return ["crosscheck.isil-form", {}];
   if (prefix.length === 2) {
     if (prefix !== prefix.toUpperCase() || prefix === prefix.toLowerCase() || !countryCodes.includes(prefix)) {
-      return ["isil-country", { prefix }];
+      return ["crosscheck.isil-country", { prefix }];
     }
   } else if (!nonCountryLengths.includes(prefix.length)) {
-    return ["isil-prefix", {}];
+    return ["crosscheck.isil-prefix", {}];
   }
   return null;
 }
@@ -116,14 +112,14 @@ export function reviewOverdue(reviewed, today, months) {
 
 function* idNotReserved({ record, fit, rules }) {
   if (fit(["id"]) && rules.reserved_ids.includes(record.id)) {
-    yield problem(["id"], "reserved-id", told("reserved-id", { id: record.id }));
+    yield problem(["id"], "reserved-id", say("crosscheck.reserved-id", { id: record.id }));
   }
 }
 
 function* idsUnique({ record, fit, directory }) {
   const other = fit(["id"]) && directory.institutions.get(record.id);
   if (other) {
-    yield problem(["id"], "duplicate-id", told("duplicate-id",
+    yield problem(["id"], "duplicate-id", say("crosscheck.duplicate-id",
       { id: record.id, file: `records/institutions/${other.country.toLowerCase()}/${record.id}.yaml` }));
   }
 }
@@ -137,7 +133,7 @@ function* datesExist({ record, fit }) {
     });
   }
   for (const [path, text] of dates) {
-    if (!parseDate(text)) yield problem(path, "invalid-date", told("invalid-date", { text }));
+    if (!parseDate(text)) yield problem(path, "invalid-date", say("crosscheck.invalid-date", { text }));
   }
 }
 
@@ -145,13 +141,13 @@ function* isilWellFormed({ record, fit, rules, countryCodes }) {
   const isil = (record.identifiers || {}).isil;
   const why = fit(["identifiers", "isil"]) && isil !== undefined
     && isilProblem(isil, countryCodes, rules.isil_non_country_lengths);
-  if (why) yield problem(["identifiers", "isil"], "isil-syntax", told(why[0], { isil, ...why[1] }));
+  if (why) yield problem(["identifiers", "isil"], "isil-syntax", say(why[0], { isil, ...why[1] }));
 }
 
 function* rorChecksum({ record, fit }) {
   const ror = (record.identifiers || {}).ror;
   if (fit(["identifiers", "ror"]) && ror !== undefined && !rorChecksumOk(ror)) {
-    yield problem(["identifiers", "ror"], "ror-checksum", told("ror-checksum", { ror }));
+    yield problem(["identifiers", "ror"], "ror-checksum", say("crosscheck.ror-checksum", { ror }));
   }
 }
 
@@ -160,7 +156,7 @@ function* identifiersUnique({ record, fit, directory }) {
   for (const [path, key] of identifierKeys(record)) {
     const owner = directory.identifierOwners.get(key);
     if (owner !== undefined && owner !== record.id) {
-      yield problem(path, "duplicate-identifier", told("duplicate-identifier", { owner }));
+      yield problem(path, "duplicate-identifier", say("crosscheck.duplicate-identifier", { owner }));
     }
   }
 }
@@ -168,7 +164,7 @@ function* identifiersUnique({ record, fit, directory }) {
 function* timezoneExists({ record, fit, rules }) {
   const name = record.timezone;
   if (fit(["timezone"]) && name !== undefined && !rules.time_zones.includes(name)) {
-    yield problem(["timezone"], "unknown-timezone", told("unknown-timezone", { name }));
+    yield problem(["timezone"], "unknown-timezone", say("crosscheck.unknown-timezone", { name }));
   }
 }
 
@@ -177,10 +173,10 @@ function* partnersExist({ record, fit, known }) {
   for (const [index, partner] of (record.partners || []).entries()) {
     if (partner.startsWith("pod:")) {
       if (!known.pods.has(partner.slice(4))) {
-        yield problem(["partners", index], "unknown-pod", told("unknown-pod", { pod: partner.slice(4) }));
+        yield problem(["partners", index], "unknown-pod", say("crosscheck.unknown-pod", { pod: partner.slice(4) }));
       }
     } else if (!known.institutions.has(partner)) {
-      yield problem(["partners", index], "unknown-partner", told("unknown-partner", { partner }));
+      yield problem(["partners", index], "unknown-partner", say("crosscheck.unknown-partner", { partner }));
     }
   }
 }
@@ -189,7 +185,7 @@ function* podsExist({ record, fit, known }) {
   if (!fit(["pods"])) return;
   for (const [index, pod] of (record.pods || []).entries()) {
     if (!known.pods.has(pod)) {
-      yield problem(["pods", index], "unknown-pod", told("unknown-pod", { pod }));
+      yield problem(["pods", index], "unknown-pod", say("crosscheck.unknown-pod", { pod }));
     }
   }
 }
@@ -201,13 +197,13 @@ function* ruleExemptionsExist({ record, fit, known }) {
     for (const [position, requester] of (unless.requester || []).entries()) {
       if (!known.institutions.has(requester)) {
         yield problem(["lending", "rules", index, "unless", "requester", position], "unknown-exemption",
-          told("unknown-institution", { institution: requester }));
+          say("crosscheck.unknown-institution", { institution: requester }));
       }
     }
     for (const [position, pod] of (unless.requester_pod || []).entries()) {
       if (!known.pods.has(pod)) {
         yield problem(["lending", "rules", index, "unless", "requester_pod", position], "unknown-exemption",
-          told("unknown-pod", { pod }));
+          say("crosscheck.unknown-pod", { pod }));
       }
     }
   }
@@ -216,7 +212,7 @@ function* ruleExemptionsExist({ record, fit, known }) {
 function* activeHasChannels({ record, fit }) {
   if (fit(["status"], ["request_channels"]) && record.status === "active"
       && !(record.request_channels && record.request_channels.length)) {
-    yield problem([], "no-request-channels", told("no-request-channels"));
+    yield problem([], "no-request-channels", say("crosscheck.no-request-channels"));
   }
 }
 
@@ -225,7 +221,7 @@ function* almaChannelHasCode({ record, fit }) {
   const hasIdentifier = "alma" in (record.identifiers || {});
   for (const [index, channel] of (record.request_channels || []).entries()) {
     if (channel.method === "alma" && !("institution_code" in channel) && !hasIdentifier) {
-      yield problem(["request_channels", index], "alma-code-missing", told("alma-code-missing"));
+      yield problem(["request_channels", index], "alma-code-missing", say("crosscheck.alma-code-missing"));
     }
   }
 }
@@ -238,13 +234,14 @@ function* feeHasCurrency({ record, fit }) {
   for (const service of ["loan", "copy"]) {
     const fee = service in lending ? lending[service].fee : undefined;
     if (fee !== undefined && fee > 0) {
-      yield problem(["lending", service, "fee"], "fee-without-currency", told("fee-without-currency", { fee: pythonG(fee) }));
+      yield problem(["lending", service, "fee"], "fee-without-currency",
+        say("crosscheck.fee-without-currency", { fee: pythonG(fee) }));
     }
   }
   for (const [index, rule] of rulesOf(record).entries()) {
     if ("max_cost_below" in (rule.when || {})) {
       yield problem(["lending", "rules", index, "when", "max_cost_below"], "fee-without-currency",
-        told("max-cost-without-currency"));
+        say("crosscheck.max-cost-without-currency"));
     }
   }
 }
@@ -254,7 +251,7 @@ function* rulesHaveConditions({ record, fit }) {
   for (const [index, rule] of rulesOf(record).entries()) {
     if (!rule.when || !Object.keys(rule.when).length) {
       yield problem(["lending", "rules", index, "when"], "rule-without-conditions",
-        told("rule-without-conditions", { rule: rule.id }));
+        say("crosscheck.rule-without-conditions", { rule: rule.id }));
     }
   }
 }
@@ -265,7 +262,8 @@ function* ruleReasonFitsOutcome({ record, fit, rules }) {
     const allowed = rules.reasons[rule.outcome];
     if (!allowed.includes(rule.reason)) {
       yield problem(["lending", "rules", index, "reason"], "rule-reason-outcome",
-        told("rule-reason-outcome", { reason: rule.reason, outcome: rule.outcome, reasons: allowed.join(", ") }));
+        say("crosscheck.rule-reason-outcome",
+          { reason: rule.reason, outcome: rule.outcome, reasons: allowed.join(", ") }));
     }
   }
 }
@@ -275,7 +273,8 @@ function* ruleIdsUnique({ record, fit }) {
   const seen = new Set();
   for (const [index, rule] of rulesOf(record).entries()) {
     if (seen.has(rule.id)) {
-      yield problem(["lending", "rules", index, "id"], "duplicate-rule-id", told("duplicate-rule-id", { rule: rule.id }));
+      yield problem(["lending", "rules", index, "id"], "duplicate-rule-id",
+        say("crosscheck.duplicate-rule-id", { rule: rule.id }));
     }
     seen.add(rule.id);
   }
@@ -287,7 +286,7 @@ function* closuresInOrder({ record, fit }) {
     const start = parseDate(closure.from), end = parseDate(closure.to);
     if (start && end && closure.to < closure.from) {
       yield problem(["lending", "closures", index, "to"], "closure-order",
-        told("closure-order", { end: closure.to, start: closure.from }));
+        say("crosscheck.closure-order", { end: closure.to, start: closure.from }));
     }
   }
 }
@@ -298,7 +297,7 @@ function* podMembershipConfirmed({ record, fit, directory }) {
     const listed = directory.pods.get(pod);
     if (listed && !listed.members.has(record.id)) {
       yield problem(["pods", index], "pod-membership-unconfirmed",
-        told("pod-membership-unconfirmed", { pod, institution: record.id }), "warning");
+        say("crosscheck.pod-membership-unconfirmed", { pod, institution: record.id }), "warning");
     }
   }
 }
@@ -307,7 +306,7 @@ function* reviewedRecently({ record, fit, rules, today }) {
   const reviewed = fit(["last_reviewed"]) && parseDate(record.last_reviewed);
   if (reviewed && reviewOverdue(reviewed, today, rules.review_months)) {
     yield problem(["last_reviewed"], "review-overdue",
-      told("review-overdue", { day: record.last_reviewed, months: rules.review_months }), "warning");
+      say("crosscheck.review-overdue", { day: record.last_reviewed, months: rules.review_months }), "warning");
   }
 }
 
@@ -324,7 +323,7 @@ function* partnershipsListedBothWays({ record, fit, directory }) {
     const other = partner.startsWith("pod:") ? undefined : directory.institutions.get(partner);
     if (other && !other.partners.has(record.id) && !(fit(["pods"]) && sharesListedPod(directory, record, partner))) {
       yield problem(["partners", index], "partnership-one-sided",
-        told("partnership-one-sided", { partner, institution: record.id }), "notice");
+        say("crosscheck.partnership-one-sided", { partner, institution: record.id }), "notice");
     }
   }
 }
