@@ -431,6 +431,25 @@ def test_errors_are_listed_with_links_to_their_fields_and_no_file_is_shown(sampl
     assert page.get_attribute("#rs-editor-status", "role") == "status"
 
 
+def test_the_count_agrees_with_the_list_the_moment_the_problems_are_shown(sample_site, open_page):
+    # The count above the form waits for a pause in typing; a download asked for straight after a
+    # change shows the list of problems, and the count must not lag behind it.
+    _, base = sample_site
+    page = open_editor(open_page, base)
+    fill_minimal(page, **{"#rs-f-id": "de-auenfeld"})
+    page.wait_for_function("document.getElementById('rs-editor-status').textContent.startsWith('1 problem ')")
+    status, heading = page.evaluate("""() => {
+        const isil = document.getElementById('rs-f-identifiers-isil');
+        isil.value = 'DE-NB1';                  // another library's ISIL: a second problem
+        isil.dispatchEvent(new Event('input', { bubbles: true }));
+        document.getElementById('rs-editor-download').click();    // in the same task: no pause
+        return [document.getElementById('rs-editor-status').textContent,
+                document.querySelector('#rs-editor-summary h2').textContent];
+    }""")
+    assert heading == "2 problems to fix before the file can be saved"
+    assert status == "2 problems to fix before the file can be saved."
+
+
 # What the editor in each language says beside a field: an email address not in its form, and an
 # id left out (the form names each missing field at its place, in the page's words).
 BESIDE_THE_FIELD = {

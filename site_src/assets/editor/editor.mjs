@@ -278,6 +278,9 @@ class Editor {
   showProblems() {
     this.form.reveal();
     this.renderSummary();
+    // The count waits for a pause in typing; here it has to agree with the list at once.
+    clearTimeout(this.timer);
+    this.announceCount(this.result.problems.filter((problem) => problem.severity === "error").length);
     this.summary.focus();
   }
 
