@@ -109,12 +109,15 @@ def measure(n: int, out: Path, repeat: int = 1) -> dict:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "1790000000"}
     english, built = out / f"site-{n}-en", out / f"site-{n}"
     every = ",".join(language.code for language in LANGUAGES)
+
+    def rsdir_build(codes: str, folder: Path) -> tuple[float, float, int, float]:
+        return measured([str(BIN / "rsdir"), "build", "--no-cache", "--languages", codes, "--records", str(records),
+                         "--out", str(cleared(folder))], cwd=ROOT, env=env)
+
     ones, totals = [], []
     for _ in range(repeat):     # in turns, so that a slow spell of the machine falls on both
-        ones.append(measured([str(BIN / "rsdir"), "build", "--no-cache", "--languages", "en", "--records", str(records),
-                              "--out", str(cleared(english))], cwd=ROOT, env=env))
-        totals.append(measured([str(BIN / "rsdir"), "build", "--no-cache", "--languages", every, "--records",
-                                str(records), "--out", str(cleared(built))], cwd=ROOT, env=env))
+        ones.append(rsdir_build("en", english))
+        totals.append(rsdir_build(every, built))
     one, one_cpu, one_peak, one_user = (statistics.median(run[i] for run in ones) for i in range(4))
     total, total_cpu, peak, total_user = (statistics.median(run[i] for run in totals) for i in range(4))
     ratios = [all_[0] / en[0] for en, all_ in zip(ones, totals)]

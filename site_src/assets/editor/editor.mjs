@@ -138,6 +138,10 @@ function inFormOrder(problems) {
   });
 }
 
+function errorCount(problems) {
+  return problems.filter((problem) => problem.severity === "error").length;
+}
+
 class Editor {
   constructor(root) {
     this.root = root;
@@ -224,7 +228,7 @@ class Editor {
     this.result.problems = this.result.problems.flatMap((problem) => eachMissingField(problem, this.context.words));
     this.form.showProblems(this.result.problems);
     this.renderSummary();
-    const errors = this.result.problems.filter((problem) => problem.severity === "error").length;
+    const errors = errorCount(this.result.problems);
     const path = recordPath(this.form.record);
     this.path.textContent = path || t("The file's place follows from the id and the country.");
     this.yaml.value = this.result.file || "";
@@ -266,7 +270,7 @@ class Editor {
       }
       list.append(item);
     }
-    const errors = shown.filter((problem) => problem.severity === "error").length;
+    const errors = errorCount(shown);
     this.summary.querySelector("h2").textContent = errors
       ? nt("{count} problem to fix before the file can be saved", "{count} problems to fix before the file can be saved",
         errors, { count: errors })
@@ -280,7 +284,7 @@ class Editor {
     this.renderSummary();
     // The count waits for a pause in typing; here it has to agree with the list at once.
     clearTimeout(this.timer);
-    this.announceCount(this.result.problems.filter((problem) => problem.severity === "error").length);
+    this.announceCount(errorCount(this.result.problems));
     this.summary.focus();
   }
 
